@@ -1,0 +1,131 @@
+/**
+ * The one place that reads the environment. Everything else receives a `Config`.
+ * Every setting has a default that works on a developer machine with nothing configured.
+ */
+import path from 'node:path';
+
+export const projectRoot = path.resolve(__dirname, '..');
+
+export interface TemporalTlsConfig {
+  /** PEM file of the CA that signed the server certificate (omit to use the system roots). */
+  serverRootCaCertPath?: string;
+  /** mTLS: PEM client certificate and its private key. */
+  clientCertPath?: string;
+  clientKeyPath?: string;
+  /** Overrides the name checked against the server certificate. */
+  serverNameOverride?: string;
+}
+
+export interface Config {
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    /** Where people open the Web UI; printed by the start script and the CLI. */
+    webUiUrl: string;
+    /** Turns TLS on; also implied by any TLS file or an API key. */
+    tls: TemporalTlsConfig | undefined;
+    apiKey: string | undefined;
+  };
+  devServer: {
+    /** Explicit path to the `temporal` CLI binary; found or built when unset. */
+    cliPath: string | undefined;
+    /** SQLite file of the dev server started by `npm start`, so a restart keeps history. */
+    dbFile: string;
+    ip: string;
+    port: number;
+    uiPort: number;
+  };
+  paths: {
+    varDir: string;
+    /** .eml files land here when no SMTP server is configured. */
+    mailOutboxDir: string;
+  };
+  mail: {
+    /** smtp://user:pass@host:port or smtps://…; unset means "write .eml files". */
+    smtpUrl: string | undefined;
+    from: string;
+    admins: string[];
+  };
+  logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function integer(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) {
+    throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
+  }
+  return value;
+}
+
+function list(raw: string | undefined, fallback: string[]): string[] {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const upper = raw.toUpperCase() as T;
+  if (!allowed.includes(upper)) {
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return upper;
+}
+
+function tlsFrom(env: Env): TemporalTlsConfig | undefined {
+  const tls: TemporalTlsConfig = {
+    serverRootCaCertPath: env.TEMPORAL_TLS_CA || undefined,
+    clientCertPath: env.TEMPORAL_TLS_CERT || undefined,
+    clientKeyPath: env.TEMPORAL_TLS_KEY || undefined,
+    serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME || undefined,
+  };
+  if (Boolean(tls.clientCertPath) !== Boolean(tls.clientKeyPath)) {
+    throw new ConfigError('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY must be set together (mTLS needs both)');
+  }
+  const anyFile = Object.values(tls).some(Boolean);
+  const wanted = env.TEMPORAL_TLS === 'true' || env.TEMPORAL_TLS === '1';
+  return anyFile || wanted || env.TEMPORAL_API_KEY ? tls : undefined;
+}
+
+export function loadConfig(env: Env = process.env): Config {
+  const varDir = path.resolve(projectRoot, env.QUIZ_VAR_DIR || 'var');
+  const devPort = integer(env, 'TEMPORAL_PORT', 7233);
+  const devUiPort = integer(env, 'TEMPORAL_UI_PORT', devPort + 1000);
+  const devIp = env.TEMPORAL_IP || '127.0.0.1';
+  return {
+    temporal: {
+      address: env.TEMPORAL_ADDRESS || `${devIp}:${devPort}`,
+      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      taskQueue: env.TEMPORAL_TASK_QUEUE || 'quiz-code',
+      webUiUrl: env.TEMPORAL_WEB_UI_URL || `http://localhost:${devUiPort}`,
+      tls: tlsFrom(env),
+      apiKey: env.TEMPORAL_API_KEY || undefined,
+    },
+    devServer: {
+      cliPath: env.TEMPORAL_CLI_PATH || undefined,
+      dbFile: path.resolve(varDir, env.TEMPORAL_DB_FILE || 'temporal.db'),
+      ip: devIp,
+      port: devPort,
+      uiPort: devUiPort,
+    },
+    paths: {
+      varDir,
+      mailOutboxDir: path.resolve(varDir, env.MAIL_OUTBOX_DIR || 'mail'),
+    },
+    mail: {
+      smtpUrl: env.SMTP_URL || undefined,
+      from: env.MAIL_FROM || 'noreply@quiz-code.com',
+      admins: list(env.ADMIN_EMAILS, ['admin@quiz-code.com']),
+    },
+    logLevel: oneOf(env, 'LOG_LEVEL', ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'] as const, 'INFO'),
+  };
+}

@@ -1,0 +1,12 @@
+/** Where the global set-up leaves what every test file needs (passed through the environment). */
+import path from 'node:path';
+import { projectRoot } from '../../common/config';
+
+export const testOutputDir = path.join(projectRoot, 'test-output');
+export const workflowBundlePath = path.join(testOutputDir, 'workflow-bundle.js');
+
+export const TEST_ENV = {
+  address: 'TEMPORAL_ADDRESS',
+  uiUrl: 'TEST_TEMPORAL_UI_URL',
+  cliPath: 'TEMPORAL_CLI_PATH',
+} as const;
