@@ -40,7 +40,46 @@ export interface Config {
     varDir: string;
     /** .eml files land here when no SMTP server is configured. */
     mailOutboxDir: string;
+    /** Downloads and files to process; tasks refuse paths outside it. */
+    dataDir: string;
+    /** Uploaded images; optimizeImage refuses paths outside it. */
+    mediaDir: string;
+    /** Generated .xlsx reports (not /tmp: they must outlive a reboot and be linkable). */
+    reportsDir: string;
   };
+  database: {
+    /** postgres://… selects PostgreSQL; unset means the SQLite file below. */
+    url: string | undefined;
+    sqliteFile: string;
+  };
+  http: {
+    /** The guide's `requests.get(url, timeout=10)`. */
+    requestTimeoutMs: number;
+    /** fetchDataFromApi refuses JSON bodies larger than this. */
+    maxResponseBytes: number;
+    /** downloadFile refuses files larger than this. */
+    maxDownloadBytes: number;
+  };
+  images: {
+    /** Decompression-bomb guard: images with more pixels are refused before decoding. */
+    maxPixels: number;
+  };
+  app: {
+    host: string;
+    port: number;
+    /** Largest JSON request body the web app accepts. */
+    bodyLimitBytes: number;
+    /** Largest image upload the web app accepts. */
+    uploadLimitBytes: number;
+  };
+  schedules: {
+    /** Time zone of the schedule table unless an entry names its own. */
+    timezone: string;
+    /** The guide's every-10-seconds `test-task` is only for testing: off unless asked for. */
+    enableTestTask: boolean;
+  };
+  /** 32-byte AES-256-GCM key (base64); when set, payloads are encrypted on client and worker. */
+  payloadEncryptionKey: Buffer | undefined;
   mail: {
     /** smtp://user:pass@host:port or smtps://…; unset means "write .eml files". */
     smtpUrl: string | undefined;
@@ -64,6 +103,25 @@ function integer(env: Env, name: string, fallback: number): number {
     throw new ConfigError(`${name} must be a positive integer, got "${raw}"`);
   }
   return value;
+}
+
+const MiB = 1024 * 1024;
+
+function flag(env: Env, name: string): boolean {
+  const raw = (env[name] ?? '').toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(raw)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  throw new ConfigError(`${name} must be true or false, got "${env[name]}"`);
+}
+
+function encryptionKey(env: Env): Buffer | undefined {
+  const raw = env.PAYLOAD_ENCRYPTION_KEY;
+  if (!raw) return undefined;
+  const key = Buffer.from(raw, 'base64');
+  if (key.length !== 32) {
+    throw new ConfigError('PAYLOAD_ENCRYPTION_KEY must be 32 bytes, base64-encoded (try: openssl rand -base64 32)');
+  }
+  return key;
 }
 
 function list(raw: string | undefined, fallback: string[]): string[] {
@@ -120,7 +178,33 @@ export function loadConfig(env: Env = process.env): Config {
     paths: {
       varDir,
       mailOutboxDir: path.resolve(varDir, env.MAIL_OUTBOX_DIR || 'mail'),
+      dataDir: path.resolve(varDir, env.DATA_DIR || 'data'),
+      mediaDir: path.resolve(varDir, env.MEDIA_DIR || 'media'),
+      reportsDir: path.resolve(varDir, env.REPORTS_DIR || 'reports'),
     },
+    database: {
+      url: env.DATABASE_URL || undefined,
+      sqliteFile: path.resolve(varDir, env.SQLITE_FILE || 'app.db'),
+    },
+    http: {
+      requestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 10_000),
+      maxResponseBytes: integer(env, 'HTTP_MAX_RESPONSE_BYTES', 10 * MiB),
+      maxDownloadBytes: integer(env, 'HTTP_MAX_DOWNLOAD_BYTES', 200 * MiB),
+    },
+    images: {
+      maxPixels: integer(env, 'IMAGE_MAX_PIXELS', 50_000_000),
+    },
+    app: {
+      host: env.APP_HOST || '127.0.0.1',
+      port: integer(env, 'APP_PORT', 8000),
+      bodyLimitBytes: integer(env, 'APP_BODY_LIMIT_BYTES', 64 * 1024),
+      uploadLimitBytes: integer(env, 'APP_UPLOAD_LIMIT_BYTES', 25 * MiB),
+    },
+    schedules: {
+      timezone: env.SCHEDULE_TIMEZONE || 'UTC',
+      enableTestTask: flag(env, 'SCHEDULE_TEST_TASK'),
+    },
+    payloadEncryptionKey: encryptionKey(env),
     mail: {
       smtpUrl: env.SMTP_URL || undefined,
       from: env.MAIL_FROM || 'noreply@quiz-code.com',

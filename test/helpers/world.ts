@@ -38,7 +38,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const config = testConfig(options.env);
   installRuntime(config);
   const taskQueue = `test-${randomUUID()}`;
-  const worker = await createQuizWorker({ config, taskQueue, workflowBundle: { codePath: workflowBundlePath } });
+  const worker = await createQuizWorker({ config, taskQueue, workflowBundle: { codePath: workflowBundlePath() } });
   const running = worker.run();
   const client = await createTaskClient({ config, taskQueue, policies: options.policies });
   return {

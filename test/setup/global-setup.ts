@@ -8,7 +8,7 @@ import { loadConfig } from '../../common/config';
 import { freePort, startDevServer, type DevServer } from '../../dev/dev-server';
 import { findTemporalCli } from '../../dev/temporal-cli';
 import { bundleWorkflows } from '../../workers/workflow-bundle';
-import { TEST_ENV, testOutputDir, workflowBundlePath } from './test-environment';
+import { TEST_ENV, testOutputDir } from './test-environment';
 
 declare global {
   // eslint-disable-next-line no-var
@@ -31,7 +31,9 @@ export default async function globalSetup(): Promise<void> {
     }),
     bundleWorkflows(),
   ]);
-  await writeFile(workflowBundlePath, bundle.code);
+  const bundlePath = path.join(testOutputDir, `workflow-bundle-${process.pid}.js`);
+  await writeFile(bundlePath, bundle.code);
+  process.env[TEST_ENV.workflowBundle] = bundlePath;
   globalThis.__temporalDevServer = server;
   process.env[TEST_ENV.address] = server.address;
   process.env[TEST_ENV.uiUrl] = server.uiUrl;
