@@ -2,7 +2,7 @@
 import { log } from '@temporalio/activity';
 import type { Config } from '../common/config';
 import { PermanentError } from '../common/errors';
-import type { Mailer } from './mailer';
+import type { Mailer, OutgoingMail } from './mailer';
 import { executionKey } from './task-context';
 
 // Deliberately strict: one address, no display name, a dot in the domain. Anything looser is a
@@ -28,12 +28,18 @@ function messageId(config: Config): string {
   return `<${executionKey()}@${domain}>`;
 }
 
-export function emailTasks({ config, mailer }: { config: Config; mailer: Mailer }) {
-  async function deliver(to: string[], subject: string, text: string, attachments?: { filename: string; path: string }[]) {
+/** How every task sends mail: a Message-ID stable across retries of the running task, and a log line. */
+export function mailDelivery({ config, mailer }: { config: Config; mailer: Mailer }) {
+  return async function deliver(to: string[], subject: string, text: string, attachments?: OutgoingMail['attachments']) {
     const sent = await mailer.send({ to, subject, text, attachments, messageId: messageId(config) });
     log.info('email sent', { to, subject, messageId: sent.messageId, savedTo: sent.savedTo });
     return sent;
-  }
+  };
+}
+
+export function emailTasks(deps: { config: Config; mailer: Mailer }) {
+  const { config } = deps;
+  const deliver = mailDelivery(deps);
 
   return {
     /** The guide's `send_welcome_email(user_email)`. */

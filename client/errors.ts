@@ -24,6 +24,12 @@ export class TaskFailedError extends Error {
   ) {
     super(message);
   }
+
+  /** Facts the failure carries, e.g. a group's failed members and the results of the others. */
+  get details(): unknown[] {
+    const root = rootCause(this.cause);
+    return root instanceof ApplicationFailure ? (root.details ?? []) : [];
+  }
 }
 
 /** The task was cancelled or terminated (Celery's REVOKED). */
@@ -36,10 +42,16 @@ export class TaskTimeoutError extends Error {
   override name = 'TaskTimeoutError';
 }
 
-/** The innermost failure is the one with the real reason; outer ones only say "activity failed". */
+const carriesReason = (e: unknown) =>
+  e instanceof ApplicationFailure || e instanceof CancelledFailure || e instanceof TerminatedFailure || e instanceof TimeoutFailure;
+
+/**
+ * The outermost failure that carries a reason. Wrappers above it only say "activity failed";
+ * causes below it are what the task chained on (a socket error under SmtpUnavailable).
+ */
 function rootCause(error: unknown): unknown {
   let current = error;
-  while (current instanceof Error && current.cause instanceof TemporalFailure) current = current.cause;
+  while (!carriesReason(current) && current instanceof Error && current.cause instanceof TemporalFailure) current = current.cause;
   return current;
 }
 

@@ -1,9 +1,10 @@
 /**
  * Celery's AsyncResult, for one execution: id, status, progress, result, cancel, terminate.
  */
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
-import { progressQuery, type Progress, type TaskState } from '../workflows/progress';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import { progressQuery, type Progress, type RunningTask, type StepProgress, type TaskState } from '../workflows/progress';
 import { TaskTimeoutError, toTaskError } from './errors';
 import { statusOf } from './status';
 
@@ -40,14 +41,48 @@ export class TaskHandle<R = unknown> {
   }
 
   /**
-   * The workflow's own progress (its `progress` query), with the running step's retry attempt
-   * from the server's description merged in.
+   * The workflow's own progress (its `progress` query), merged with what the server's description
+   * says about running steps: the retry attempt, and the progress long tasks heartbeat. A single
+   * task's progress is its heartbeat's. `timeout` (ms) bounds the wait for a worker to answer.
    */
-  async progress(): Promise<Progress> {
-    const [reported, description] = await Promise.all([this.workflow.query(progressQuery), this.workflow.describe()]);
+  async progress(options: { timeout?: number } = {}): Promise<Progress> {
+    const ask = () => Promise.all([this.workflow.query(progressQuery), this.workflow.describe()]);
+    // A query is answered by a worker; with none polling it would wait indefinitely, so callers
+    // that must answer at once (web app, command line) give a deadline.
+    const [reported, description] =
+      options.timeout === undefined ? await ask() : await this.client.withDeadline(Date.now() + options.timeout, ask);
+    if (reported.state === 'SUCCESS' || reported.state === 'FAILURE' || reported.state === 'REVOKED') return reported;
+    const running = await this.runningTasks(description);
+    const merged: Progress = running.length ? { ...reported, running } : reported;
+    const [only] = running;
+    if (reported.total <= 1 && running.length === 1 && only.total > 0) {
+      Object.assign(merged, {
+        state: 'PROGRESS',
+        current: only.current,
+        total: only.total,
+        percent: Math.floor((only.current / only.total) * 100),
+        message: only.message,
+      });
+    }
     const retrying = (description.raw.pendingActivities ?? []).find((a) => (a.attempt ?? 1) > 1);
-    if (!retrying || reported.state === 'SUCCESS' || reported.state === 'FAILURE') return reported;
-    return { ...reported, state: 'RETRY', attempt: retrying.attempt ?? undefined };
+    return retrying ? { ...merged, state: 'RETRY', attempt: retrying.attempt ?? undefined } : merged;
+  }
+
+  /** Running steps whose last heartbeat carried { current, total }, decoded like any payload. */
+  private async runningTasks(description: WorkflowExecutionDescription): Promise<RunningTask[]> {
+    const converter = this.client.options.loadedDataConverter;
+    const running = await Promise.all(
+      (description.raw.pendingActivities ?? []).map(async (activity): Promise<RunningTask | undefined> => {
+        const payloads = activity.heartbeatDetails?.payloads;
+        if (!payloads?.length) return undefined;
+        const details = await decodeFromPayloadsAtIndex<unknown>(converter, 0, payloads);
+        if (!isStepProgress(details)) return undefined;
+        const { current, total } = details;
+        const message = typeof details.message === 'string' ? details.message : undefined;
+        return { task: activity.activityType?.name ?? 'unknown', attempt: activity.attempt ?? 1, current, total, message };
+      }),
+    );
+    return running.filter((task): task is RunningTask => task !== undefined);
   }
 
   /** Graceful: running steps receive cancellation, nothing further starts; status becomes REVOKED. */
@@ -72,4 +107,9 @@ export class TaskHandle<R = unknown> {
       clearTimeout(timer);
     }
   }
+}
+
+function isStepProgress(details: unknown): details is StepProgress {
+  const { current, total } = (details ?? {}) as Partial<StepProgress>;
+  return typeof current === 'number' && typeof total === 'number';
 }

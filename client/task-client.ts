@@ -6,11 +6,15 @@
  *   await handle.result(); // 9
  */
 import { randomUUID } from 'node:crypto';
-import { Client, WorkflowExecutionAlreadyStartedError, type Connection } from '@temporalio/client';
+import { Client, WorkflowExecutionAlreadyStartedError, type ConnectionLike } from '@temporalio/client';
 import { loadConfig, type Config } from '../common/config';
 import { connectClient } from '../common/temporal-connection';
-import { taskArguments } from '../tasks/arguments';
-import { isTaskName, taskNames, type PolicyOverrides, type TaskArgs, type TaskName, type TaskResult } from '../tasks/catalogue';
+import { dataConverterFor } from '../codec';
+import { taskNames, type PolicyOverrides, type TaskArgs, type TaskName, type TaskResult } from '../tasks/catalogue';
+import type { TaskWorkflowInput } from '../workflows/single-task';
+import type { CanvasInput } from '../workflows/canvas';
+import { checkCanvas, signatureFactory, type SignatureFactory } from './canvas';
+import { checkTaskArgs } from './check-arguments';
 import { TaskRequestError } from './errors';
 import { TaskHandle } from './handle';
 
@@ -26,7 +30,8 @@ export interface ApplyOptions {
   taskId?: string;
 }
 
-export interface Task<K extends TaskName> {
+/** One task: start it now (`delay`, `applyAsync`) or compose it (`s`, `si`; see client/canvas.ts). */
+export interface Task<K extends TaskName> extends SignatureFactory<K> {
   readonly name: K;
   delay(...args: TaskArgs<K>): Promise<TaskHandle<TaskResult<K>>>;
   applyAsync(args: TaskArgs<K>, options?: ApplyOptions): Promise<TaskHandle<TaskResult<K>>>;
@@ -36,12 +41,21 @@ export type Tasks = { readonly [K in TaskName]: Task<K> };
 
 export interface TaskClientOptions {
   config?: Config;
-  /** Share a connection (for example with other clients); created from config when absent. */
-  connection?: Connection;
+  /**
+   * Share a connection (for example with other clients); created from config when absent. A
+   * worker's NativeConnection works too, and is what `eagerStart` needs.
+   */
+  connection?: ConnectionLike;
   /** Defaults to config.temporal.taskQueue. */
   taskQueue?: string;
   /** Policy adjustments sent with every execution this client starts (tests, one-off runs). */
   policies?: PolicyOverrides;
+  /**
+   * Eager workflow start: the server hands the first workflow task straight back to a worker in
+   * this process, saving a round trip through the task queue. Needs `connection` to be that
+   * worker's NativeConnection. Ignored for countdown/eta starts.
+   */
+  eagerStart?: boolean;
 }
 
 export function startDelayMs(options: ApplyOptions, now = Date.now()): number | undefined {
@@ -57,21 +71,6 @@ export function startDelayMs(options: ApplyOptions, now = Date.now()): number | 
   return ms > 0 ? Math.round(ms) : undefined;
 }
 
-/** Checks a task name and its arguments; throws TaskRequestError naming the bad argument. */
-export function checkTaskArgs<K extends TaskName>(name: string, args: unknown): asserts name is K {
-  if (!isTaskName(name)) {
-    throw new TaskRequestError(`unknown task "${name}"; registered tasks: ${taskNames.join(', ')}`);
-  }
-  if (!Array.isArray(args)) throw new TaskRequestError(`${name}: arguments must be a list`);
-  const parsed = taskArguments[name].safeParse(args);
-  if (parsed.success) return;
-  const problems = parsed.error.issues.map((issue) => {
-    const at = issue.path.length ? `argument ${Number(issue.path[0]) + 1}${issue.path.length > 1 ? ` at ${issue.path.slice(1).join('.')}` : ''}: ` : '';
-    return `${at}${issue.message}`;
-  });
-  throw new TaskRequestError(`${name}: ${problems.join('; ')}`);
-}
-
 export class TaskClient {
   readonly tasks: Tasks;
 
@@ -79,6 +78,7 @@ export class TaskClient {
     readonly temporal: Client,
     readonly taskQueue: string,
     private readonly policies?: PolicyOverrides,
+    private readonly eagerStart = false,
   ) {
     this.tasks = Object.fromEntries(taskNames.map((name) => [name, this.task(name)])) as unknown as Tasks;
   }
@@ -88,6 +88,7 @@ export class TaskClient {
       name,
       delay: (...args) => this.applyAsync(name, args),
       applyAsync: (args, options) => this.applyAsync(name, args, options),
+      ...signatureFactory(name, this),
     };
   }
 
@@ -95,8 +96,19 @@ export class TaskClient {
   applyAsync<K extends TaskName>(name: K, args: TaskArgs<K>, options?: ApplyOptions): Promise<TaskHandle<TaskResult<K>>>;
   applyAsync(name: string, args: unknown[], options?: ApplyOptions): Promise<TaskHandle>;
   async applyAsync(name: string, args: unknown[], options: ApplyOptions = {}): Promise<TaskHandle> {
+    return this.startWorkflow(name, this.taskInput(name, args), options);
+  }
+
+  /** The input of a task's workflow, checked: what applyAsync starts and what schedules start. */
+  taskInput(name: string, args: unknown[]): TaskWorkflowInput<TaskName> {
     checkTaskArgs(name, args);
-    return this.startWorkflow(name, { args, policies: this.policies }, options);
+    return { args: args as TaskArgs<TaskName>, policies: this.policies };
+  }
+
+  /** Starts a chain, group or chord, typed (client/canvas.ts) or from JSON; checks the whole tree first. */
+  async applyCanvas(canvas: unknown, options: ApplyOptions = {}): Promise<TaskHandle> {
+    const input: CanvasInput = { canvas: checkCanvas(canvas), policies: this.policies };
+    return this.startWorkflow('canvas', input, options);
   }
 
   /** A handle on any execution by id (Celery's `AsyncResult(task_id)`). */
@@ -107,12 +119,14 @@ export class TaskClient {
   /** Starts any workflow of this system; compositions and ready-made workflows come through here. */
   async startWorkflow<R = unknown>(workflowType: string, input: unknown, options: ApplyOptions = {}): Promise<TaskHandle<R>> {
     const workflowId = options.taskId ?? randomUUID();
+    const startDelay = startDelayMs(options);
     try {
       await this.temporal.workflow.start(workflowType, {
         taskQueue: this.taskQueue,
         workflowId,
         args: [input],
-        startDelay: startDelayMs(options),
+        startDelay,
+        requestEagerStart: this.eagerStart && startDelay === undefined,
         // Same id again: join a running execution, keep a successful one, re-run only after a failure.
         workflowIdConflictPolicy: 'USE_EXISTING',
         workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
@@ -131,6 +145,6 @@ export class TaskClient {
 export async function createTaskClient(options: TaskClientOptions = {}): Promise<TaskClient> {
   const config = options.config ?? loadConfig();
   const connection = options.connection ?? (await connectClient(config));
-  const client = new Client({ connection, namespace: config.temporal.namespace });
-  return new TaskClient(client, options.taskQueue ?? config.temporal.taskQueue, options.policies);
+  const client = new Client({ connection, namespace: config.temporal.namespace, dataConverter: dataConverterFor(config) });
+  return new TaskClient(client, options.taskQueue ?? config.temporal.taskQueue, options.policies, options.eagerStart);
 }

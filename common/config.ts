@@ -51,6 +51,8 @@ export interface Config {
     /** postgres://… selects PostgreSQL; unset means the SQLite file below. */
     url: string | undefined;
     sqliteFile: string;
+    /** cleanupOldSessions deletes expired sessions this many per statement, never all at once. */
+    sessionCleanupBatchSize: number;
   };
   http: {
     /** The guide's `requests.get(url, timeout=10)`. */
@@ -80,6 +82,13 @@ export interface Config {
   };
   /** 32-byte AES-256-GCM key (base64); when set, payloads are encrypted on client and worker. */
   payloadEncryptionKey: Buffer | undefined;
+  /** The HTTP endpoint the Web UI calls to show encrypted payloads to people who may see them. */
+  codecServer: {
+    host: string;
+    port: number;
+    /** Only pages from this origin (the Web UI) may call it. */
+    allowedOrigin: string;
+  };
   mail: {
     /** smtp://user:pass@host:port or smtps://…; unset means "write .eml files". */
     smtpUrl: string | undefined;
@@ -159,12 +168,13 @@ export function loadConfig(env: Env = process.env): Config {
   const devPort = integer(env, 'TEMPORAL_PORT', 7233);
   const devUiPort = integer(env, 'TEMPORAL_UI_PORT', devPort + 1000);
   const devIp = env.TEMPORAL_IP || '127.0.0.1';
+  const webUiUrl = env.TEMPORAL_WEB_UI_URL || `http://localhost:${devUiPort}`;
   return {
     temporal: {
       address: env.TEMPORAL_ADDRESS || `${devIp}:${devPort}`,
       namespace: env.TEMPORAL_NAMESPACE || 'default',
       taskQueue: env.TEMPORAL_TASK_QUEUE || 'quiz-code',
-      webUiUrl: env.TEMPORAL_WEB_UI_URL || `http://localhost:${devUiPort}`,
+      webUiUrl,
       tls: tlsFrom(env),
       apiKey: env.TEMPORAL_API_KEY || undefined,
     },
@@ -185,6 +195,7 @@ export function loadConfig(env: Env = process.env): Config {
     database: {
       url: env.DATABASE_URL || undefined,
       sqliteFile: path.resolve(varDir, env.SQLITE_FILE || 'app.db'),
+      sessionCleanupBatchSize: integer(env, 'SESSION_CLEANUP_BATCH_SIZE', 1_000),
     },
     http: {
       requestTimeoutMs: integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 10_000),
@@ -205,6 +216,11 @@ export function loadConfig(env: Env = process.env): Config {
       enableTestTask: flag(env, 'SCHEDULE_TEST_TASK'),
     },
     payloadEncryptionKey: encryptionKey(env),
+    codecServer: {
+      host: env.CODEC_SERVER_HOST || '127.0.0.1',
+      port: integer(env, 'CODEC_SERVER_PORT', 8089),
+      allowedOrigin: env.CODEC_SERVER_ALLOWED_ORIGIN || new URL(webUiUrl).origin,
+    },
     mail: {
       smtpUrl: env.SMTP_URL || undefined,
       from: env.MAIL_FROM || 'noreply@quiz-code.com',

@@ -47,6 +47,15 @@ describe('over SMTP', () => {
     expect(smtp.received[0].text.trim()).toBe('Hello from the contact form');
   });
 
+  test('sendNotification tells the admins about a result', async () => {
+    const handle = await world.client.tasks.sendNotification.delay({ rows: 3, file: 'export.csv' });
+    const { to } = await handle.result();
+    expect(to).toEqual(world.config.mail.admins);
+    expect(smtp.received).toHaveLength(1);
+    expect(smtp.received[0].subject).toBe('Задача выполнена');
+    expect(JSON.parse(smtp.received[0].text)).toEqual({ rows: 3, file: 'export.csv' });
+  });
+
   test('421 twice, then accepted: delivered on the third attempt, same Message-ID each time', async () => {
     smtp.refuseNext(2, 421, 'Service not available, try again later');
     const handle = await world.client.tasks.sendWelcomeEmail.delay('retry.me@example.com');

@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     namespace: config.temporal.namespace,
     taskQueue: quiz.taskQueue,
     mail: quiz.mailer.destination,
+    database: quiz.database.location,
   });
   // SIGINT/SIGTERM make the SDK stop polling, let running tasks finish, then run() resolves.
   await quiz.run();

@@ -7,6 +7,8 @@ import { taskInterceptors } from '../activities/interceptors';
 import { createMailer, type Mailer } from '../activities/mailer';
 import type { Config } from '../common/config';
 import { connectWorker } from '../common/temporal-connection';
+import { dataConverterFor } from '../codec';
+import { openDatabase, type AppDatabase } from '../db/database';
 import { bundleWorkflows } from './workflow-bundle';
 
 export interface QuizWorkerOptions {
@@ -18,15 +20,18 @@ export interface QuizWorkerOptions {
   /** A pre-built bundle (tests build one per run); bundled from workflows/ when absent. */
   workflowBundle?: WorkflowBundle | { codePath: string };
   mailer?: Mailer;
+  /** The app database; opened from config (and closed when the worker stops) when absent. */
+  database?: AppDatabase;
   tuning?: Pick<
     WorkerOptions,
-    'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'maxCachedWorkflows'
+    'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentLocalActivityExecutions' | 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskPolls'
   >;
 }
 
 export interface QuizWorker {
   worker: Worker;
   mailer: Mailer;
+  database: AppDatabase;
   taskQueue: string;
   /** Runs until shutdown() or a shutdown signal; then releases the connection if it made it. */
   run(): Promise<void>;
@@ -39,25 +44,35 @@ export async function createQuizWorker(options: QuizWorkerOptions): Promise<Quiz
   const connection = options.connection ?? (await connectWorker(config));
   const mailer = options.mailer ?? createMailer(config);
   const taskQueue = options.taskQueue ?? config.temporal.taskQueue;
+  const dataConverter = dataConverterFor(config);
+  const ownDatabase = !options.database;
+  const database = options.database ?? (await openDatabase(config));
+  const closeDatabase = () => (ownDatabase ? database.close() : Promise.resolve());
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue,
-    workflowBundle: options.workflowBundle ?? (await bundleWorkflows()),
-    activities: createActivities({ config, mailer }),
+    workflowBundle: options.workflowBundle ?? (await bundleWorkflows(dataConverter)),
+    dataConverter,
+    activities: createActivities({ config, mailer, db: database }),
     interceptors: { activity: [taskInterceptors] },
     ...options.tuning,
+  }).catch(async (error: unknown) => {
+    await closeDatabase();
+    throw error;
   });
 
   let running: Promise<void> | undefined;
   const run = () =>
     (running ??= worker.run().finally(async () => {
       mailer.close();
+      await closeDatabase();
       if (ownConnection) await connection.close();
     }));
   return {
     worker,
     mailer,
+    database,
     taskQueue,
     run,
     async shutdown() {

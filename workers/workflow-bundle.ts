@@ -1,4 +1,5 @@
 /** How workflow code is bundled for the worker sandbox; shared by the worker, tests and replay. */
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 
 export const workflowBundleOptions = {
@@ -6,8 +7,13 @@ export const workflowBundleOptions = {
   workflowInterceptorModules: [require.resolve('../workflows/interceptors')],
 };
 
-export function bundleWorkflows(): Promise<WorkflowBundle> {
-  return bundleWorkflowCode({ ...workflowBundleOptions, logger: quietBundlerLogger });
+/** The bundle must carry the same failure converter as the worker's data converter. */
+export function bundleWorkflows(dataConverter?: DataConverter): Promise<WorkflowBundle> {
+  return bundleWorkflowCode({
+    ...workflowBundleOptions,
+    failureConverterPath: dataConverter?.failureConverterPath,
+    logger: quietBundlerLogger,
+  });
 }
 
 // webpack's progress lines are noise in test output and start-up banners; errors still throw.

@@ -17,6 +17,20 @@ export interface Progress {
   message?: string;
   /** Attempt of the running step, when a retry is under way (merged in by the client). */
   attempt?: number;
+  /** Running tasks that heartbeat their own progress (merged in by the client). */
+  running?: RunningTask[];
+}
+
+/** What a long task heartbeats (e.g. `heartbeat({ current, total, message })`), read back by the client. */
+export interface StepProgress {
+  current: number;
+  total: number;
+  message?: string;
+}
+
+export interface RunningTask extends StepProgress {
+  task: string;
+  attempt: number;
 }
 
 export const progressQuery = defineQuery<Progress>('progress');

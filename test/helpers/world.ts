@@ -6,12 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { WorkflowBundle } from '@temporalio/worker';
 import { loadConfig, type Config, type Env } from '../../common/config';
 import { createTaskClient, type TaskClient } from '../../client';
 import { installRuntime } from '../../common/logger';
 import type { PolicyOverrides } from '../../tasks/catalogue';
-import { createQuizWorker, type QuizWorker } from '../../workers/worker';
+import { createQuizWorker, type QuizWorker, type QuizWorkerOptions } from '../../workers/worker';
 import { workflowBundlePath } from '../setup/test-environment';
+import { recordHistories, recordingHistories } from './history-recorder';
 
 export interface World {
   config: Config;
@@ -25,6 +27,10 @@ export interface WorldOptions {
   env?: Env;
   /** Short retry delays and limits for tests, without touching the catalogue. */
   policies?: PolicyOverrides;
+  /** A bundle of its own (for example with the encrypted failure converter); the run's shared one otherwise. */
+  workflowBundle?: WorkflowBundle;
+  /** Worker limits, e.g. one activity slot to show a durable wait holds none. */
+  tuning?: QuizWorkerOptions['tuning'];
 }
 
 export function testConfig(env: Env = {}): Config {
@@ -38,7 +44,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const config = testConfig(options.env);
   installRuntime(config);
   const taskQueue = `test-${randomUUID()}`;
-  const worker = await createQuizWorker({ config, taskQueue, workflowBundle: { codePath: workflowBundlePath() } });
+  const worker = await createQuizWorker({ config, taskQueue, workflowBundle: options.workflowBundle ?? { codePath: workflowBundlePath() }, tuning: options.tuning });
   const running = worker.run();
   const client = await createTaskClient({ config, taskQueue, policies: options.policies });
   return {
@@ -46,6 +52,8 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     client,
     worker,
     async close() {
+      // Encrypted histories need the key to replay; the plain ones cover the same workflow code.
+      if (recordingHistories && !config.payloadEncryptionKey) await recordHistories(client.temporal, taskQueue);
       await client.close();
       await worker.shutdown();
       await running;

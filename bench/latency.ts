@@ -1,0 +1,171 @@
+/**
+ * Start-to-result latency of a single trivial task (addNumbers), a 3-step chain and a 3-way group,
+ * and the throughput of many single tasks started at once from one client; once per set of
+ * Temporal's latency levers, so each lever's worth is measured, not assumed.
+ *
+ *   npx tsx bench/latency.ts                       # every setup, 200 runs each, 3,000 for throughput
+ *   npx tsx bench/latency.ts --runs 300 --burst 5000 --only "local activity + eager"   # one setup
+ *
+ * Each setup gets its own in-memory dev server (the eager-activity lever is a server setting),
+ * worker and client in this process, on the same machine, as the targets assume.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { chain, createTaskClient, group, type TaskClient } from '../client';
+import { loadConfig } from '../common/config';
+import { installRuntime } from '../common/logger';
+import { freePort, startDevServer } from '../dev/dev-server';
+import { findTemporalCli } from '../dev/temporal-cli';
+import { createQuizWorker, type QuizWorkerOptions } from '../workers/worker';
+import { bundleWorkflows } from '../workers/workflow-bundle';
+
+interface Setup {
+  name: string;
+  /** addNumbers as a local activity (the catalogue's choice) or through the activity task queue. */
+  localActivity: boolean;
+  /** The client asks the server to hand the first workflow task straight to this process's worker. */
+  eagerWorkflowStart: boolean;
+  /** Server setting: an activity scheduled by a workflow task goes straight back to that worker. */
+  eagerActivityDispatch: boolean;
+  tuning?: QuizWorkerOptions['tuning'];
+}
+
+// More workflow-task slots and pollers for a burst of 3,000 starts: a waiting poller takes a task
+// straight from matching (sync match) instead of the server writing it to its database first.
+// Measured, not kept: on 2 shared cores the server is the bottleneck, and 200 concurrent workflow
+// tasks only made some of them take over 5 s (see the README's figures).
+const tuned: QuizWorkerOptions['tuning'] = {
+  maxConcurrentWorkflowTaskPolls: 20,
+  maxConcurrentWorkflowTaskExecutions: 200,
+  maxConcurrentLocalActivityExecutions: 200,
+  maxCachedWorkflows: 1000,
+};
+
+const setups: Setup[] = [
+  { name: 'baseline: activity via task queue', localActivity: false, eagerWorkflowStart: false, eagerActivityDispatch: false },
+  { name: '+ eager activity dispatch', localActivity: false, eagerWorkflowStart: false, eagerActivityDispatch: true },
+  { name: 'local activity', localActivity: true, eagerWorkflowStart: false, eagerActivityDispatch: false },
+  { name: 'local activity + eager workflow start', localActivity: true, eagerWorkflowStart: true, eagerActivityDispatch: false },
+  { name: 'local + eager start + tuned worker', localActivity: true, eagerWorkflowStart: true, eagerActivityDispatch: false, tuning: tuned },
+];
+
+interface Percentiles {
+  p50: number;
+  p99: number;
+}
+
+function percentiles(samples: number[]): Percentiles {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+async function latency(runs: number, once: () => Promise<unknown>): Promise<Percentiles> {
+  for (let i = 0; i < 20; i++) await once(); // warm-up: JIT, workflow cache, connections
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await once();
+    samples.push(performance.now() - started);
+  }
+  return percentiles(samples);
+}
+
+// The server refuses more concurrent long polls per namespace than this (frontend.namespaceCount,
+// 1,200 by default); each result() waiting is one.
+const RESULT_WAITERS = 1000;
+
+async function throughput(quiz: TaskClient, burst: number): Promise<number> {
+  const started = performance.now();
+  // Thousands of starts queue up at the server; give them longer than one call's usual deadline.
+  const handles = await quiz.temporal.withDeadline(Date.now() + 300_000, () =>
+    Promise.all(Array.from({ length: burst }, (_, i) => quiz.tasks.addNumbers.delay(i, 1))),
+  );
+  const results: number[] = [];
+  let next = 0;
+  const waiter = async () => {
+    for (let i = next++; i < burst; i = next++) results[i] = await handles[i].result();
+  };
+  await Promise.all(Array.from({ length: Math.min(RESULT_WAITERS, burst) }, waiter));
+  const seconds = (performance.now() - started) / 1000;
+  const wrong = results.filter((sum, i) => sum !== i + 1).length;
+  if (wrong) throw new Error(`${wrong} of ${burst} results were wrong`);
+  return burst / seconds;
+}
+
+async function measure(setup: Setup, bundle: WorkflowBundle, cliPath: string, runs: number, burst: number): Promise<void> {
+  const port = await freePort();
+  const varDir = mkdtempSync(path.join(os.tmpdir(), 'quiz-bench-'));
+  const server = await startDevServer({
+    cliPath,
+    ip: '127.0.0.1',
+    port,
+    uiPort: 0,
+    headless: true,
+    namespace: 'default',
+    logFile: path.join(varDir, 'temporal.log'),
+    dynamicConfig: setup.eagerActivityDispatch ? { 'system.enableActivityEagerExecution': true } : {},
+  });
+  const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: server.address, QUIZ_VAR_DIR: varDir, LOG_LEVEL: 'WARN' });
+  // Eager workflow start needs the client on the worker's own connection; sharing it costs nothing otherwise.
+  const connection = await NativeConnection.connect({ address: server.address });
+  const worker = await createQuizWorker({ config, connection, taskQueue: 'bench', workflowBundle: bundle, tuning: setup.tuning });
+  const running = worker.run();
+  const quiz = await createTaskClient({
+    config,
+    connection,
+    taskQueue: 'bench',
+    eagerStart: setup.eagerWorkflowStart,
+    policies: setup.localActivity ? undefined : { addNumbers: { local: false } },
+  });
+  try {
+    const { addNumbers } = quiz.tasks;
+    const single = await latency(runs, async () => (await addNumbers.delay(1, 2)).result());
+    const chained = await latency(runs, async () => (await chain(addNumbers.s(1, 2), addNumbers.s(3), addNumbers.s(4)).delay()).result());
+    const grouped = await latency(runs, async () => (await group(addNumbers.s(1, 2), addNumbers.s(3, 4), addNumbers.s(5, 6)).delay()).result());
+    report([setup.name, ms(single), ms(chained), ms(grouped)]);
+    const tasksPerSecond = await throughput(quiz, burst);
+    report([tasksPerSecond.toFixed(0)], '\n');
+  } finally {
+    await worker.shutdown();
+    await running;
+    await connection.close();
+    await server.stop();
+    rmSync(varDir, { recursive: true, force: true });
+  }
+}
+
+const WIDTHS = [44, 16, 16, 16, 12];
+const row = (cells: string[], from = 0) => cells.map((cell, i) => cell.padEnd(WIDTHS[from + i])).join('');
+/** Prints as soon as a figure is known: a setup takes minutes. */
+const report = (cells: string[], end = '') => {
+  const from = cells.length === 1 ? WIDTHS.length - 1 : 0;
+  process.stdout.write(row(cells, from) + end);
+};
+
+const ms = ({ p50, p99 }: Percentiles) => `${p50.toFixed(1)} / ${p99.toFixed(1)}`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { runs: { type: 'string', default: '200' }, burst: { type: 'string', default: '3000' }, only: { type: 'string' } },
+  });
+  const runs = Number(values.runs);
+  const burst = Number(values.burst);
+  const chosen = setups.filter((setup) => !values.only || setup.name.includes(values.only));
+  const config = loadConfig({ ...process.env, LOG_LEVEL: 'WARN' });
+  installRuntime(config);
+  const [cliPath, bundle] = await Promise.all([findTemporalCli(config.devServer.cliPath), bundleWorkflows()]);
+
+  process.stdout.write(`${os.cpus().length} cores, Node ${process.version}; ${runs} runs per latency figure, ${burst} tasks in the burst\n`);
+  process.stdout.write(`targets: single p50 ≤ 8 ms, chain p50 ≤ 24 ms, group p50 ≤ 20 ms, throughput ≥ 560 tasks/s\n\n`);
+  report(['setup', 'single p50/p99', 'chain p50/p99', 'group p50/p99', 'tasks/s'], '\n');
+  for (const setup of chosen) await measure(setup, bundle, cliPath, runs, burst);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
