@@ -4,7 +4,7 @@
 import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import { WorkflowFailedError } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
-import { progressQuery, type Progress, type RunningTask, type StepProgress, type TaskState } from '../workflows/progress';
+import { percentOf, progressQuery, type Progress, type RunningTask, type StepProgress, type TaskState } from '../workflows/progress';
 import { TaskTimeoutError, toTaskError } from './errors';
 import { statusOf } from './status';
 
@@ -60,7 +60,7 @@ export class TaskHandle<R = unknown> {
         state: 'PROGRESS',
         current: only.current,
         total: only.total,
-        percent: Math.floor((only.current / only.total) * 100),
+        percent: percentOf(only.current, only.total),
         message: only.message,
       });
     }

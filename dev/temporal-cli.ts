@@ -2,7 +2,7 @@
  * Finds the Temporal CLI (which carries the dev server), or builds it from the Go module proxy.
  * Order: TEMPORAL_CLI_PATH; `temporal` on PATH; the project's .cache/; `go install`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -82,8 +82,4 @@ export async function findTemporalCli(
   } catch (error) {
     throw new TemporalCliNotFound(`Building the Temporal CLI failed: ${(error as Error).message}\n${HOW_TO_INSTALL}`);
   }
-}
-
-export function temporalCliVersion(binary: string): string {
-  return spawnSync(binary, ['--version'], { encoding: 'utf8' }).stdout.trim();
 }

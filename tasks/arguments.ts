@@ -25,9 +25,3 @@ export const taskArguments = {
   processItem: z.tuple([z.string(), z.number().nonnegative().optional()]),
 } satisfies { [K in TaskName]: z.ZodType<TaskArgs<K>> };
 
-/** Names of a task's parameters for messages, e.g. "(x, y)". */
-export function parameterCount(name: TaskName): { min: number; max: number } {
-  const items = taskArguments[name].def.items as z.ZodType[];
-  const required = items.filter((item) => !item.safeParse(undefined).success).length;
-  return { min: required, max: items.length };
-}

@@ -47,7 +47,12 @@ export async function createQuizWorker(options: QuizWorkerOptions): Promise<Quiz
   const dataConverter = dataConverterFor(config);
   const ownDatabase = !options.database;
   const database = options.database ?? (await openDatabase(config));
-  const closeDatabase = () => (ownDatabase ? database.close() : Promise.resolve());
+  // What this function opened, it closes: after the worker stops, or at once if creating it fails.
+  const release = async () => {
+    mailer.close();
+    if (ownDatabase) await database.close();
+    if (ownConnection) await connection.close();
+  };
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -58,17 +63,13 @@ export async function createQuizWorker(options: QuizWorkerOptions): Promise<Quiz
     interceptors: { activity: [taskInterceptors] },
     ...options.tuning,
   }).catch(async (error: unknown) => {
-    await closeDatabase();
+    await release();
     throw error;
   });
 
   let running: Promise<void> | undefined;
   const run = () =>
-    (running ??= worker.run().finally(async () => {
-      mailer.close();
-      await closeDatabase();
-      if (ownConnection) await connection.close();
-    }));
+    (running ??= worker.run().finally(release));
   return {
     worker,
     mailer,

@@ -35,6 +35,11 @@ export interface RunningTask extends StepProgress {
 
 export const progressQuery = defineQuery<Progress>('progress');
 
+/** 0–100, rounded down, so 100 means done. */
+export function percentOf(current: number, total: number): number {
+  return total > 0 ? Math.floor((current / total) * 100) : 0;
+}
+
 export class ProgressTracker {
   private current = 0;
   private state: TaskState = 'STARTED';
@@ -45,8 +50,7 @@ export class ProgressTracker {
   }
 
   snapshot(): Progress {
-    const percent = this.total > 0 ? Math.floor((this.current / this.total) * 100) : 0;
-    return { state: this.state, current: this.current, total: this.total, percent, message: this.message };
+    return { state: this.state, current: this.current, total: this.total, percent: percentOf(this.current, this.total), message: this.message };
   }
 
   advance(current: number, message?: string): void {
