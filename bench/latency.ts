@@ -9,7 +9,7 @@
  * Each setup gets its own in-memory dev server (the eager-activity lever is a server setting),
  * worker and client in this process, on the same machine, as the targets assume.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -63,8 +63,20 @@ function percentiles(samples: number[]): Percentiles {
   return { p50: at(0.5), p99: at(0.99) };
 }
 
+/**
+ * CPU time a process has used, in ms (Linux /proc; clock ticks are 1/100 s there). How much of it
+ * the dev server spends per task bounds throughput whatever the client and worker do.
+ */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+const WARM_UP = 20;
+const serverCpuPerTask = new Map<string, number>();
+
 async function latency(runs: number, once: () => Promise<unknown>): Promise<Percentiles> {
-  for (let i = 0; i < 20; i++) await once(); // warm-up: JIT, workflow cache, connections
+  for (let i = 0; i < WARM_UP; i++) await once(); // JIT, workflow cache, connections
   const samples: number[] = [];
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
@@ -123,7 +135,9 @@ async function measure(setup: Setup, bundle: WorkflowBundle, cliPath: string, ru
   });
   try {
     const { addNumbers } = quiz.tasks;
+    const serverBefore = cpuMs(server.process.pid!);
     const single = await latency(runs, async () => (await addNumbers.delay(1, 2)).result());
+    serverCpuPerTask.set(setup.name, (cpuMs(server.process.pid!) - serverBefore) / (runs + WARM_UP));
     const chained = await latency(runs, async () => (await chain(addNumbers.s(1, 2), addNumbers.s(3), addNumbers.s(4)).delay()).result());
     const grouped = await latency(runs, async () => (await group(addNumbers.s(1, 2), addNumbers.s(3, 4), addNumbers.s(5, 6)).delay()).result());
     report([setup.name, ms(single), ms(chained), ms(grouped)]);
@@ -163,6 +177,13 @@ async function main(): Promise<void> {
   process.stdout.write(`targets: single p50 ≤ 8 ms, chain p50 ≤ 24 ms, group p50 ≤ 20 ms, throughput ≥ 560 tasks/s\n\n`);
   report(['setup', 'single p50/p99', 'chain p50/p99', 'group p50/p99', 'tasks/s'], '\n');
   for (const setup of chosen) await measure(setup, bundle, cliPath, runs, burst);
+
+  // The floor no client or worker setting can go under: the server's own work per task.
+  process.stdout.write('\nTemporal dev server CPU per single task (the server alone, client and worker not counted):\n');
+  for (const [name, ms] of serverCpuPerTask) {
+    const ceiling = (os.cpus().length * 1000) / ms;
+    process.stdout.write(`  ${name.padEnd(42)} ${ms.toFixed(1)} ms → at most ${ceiling.toFixed(0)} tasks/s on ${os.cpus().length} cores\n`);
+  }
 }
 
 main().catch((error) => {

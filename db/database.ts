@@ -6,7 +6,6 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type Dialect } from 'kysely';
-import { Pool } from 'pg';
 import { ConfigError, type Config } from '../common/config';
 import { migrateToLatest, type DatabaseKind } from './migrations';
 import type { AppDb, AppTables } from './schema';
@@ -31,6 +30,12 @@ function sqliteDialect(file: string): Dialect {
   return new SqliteDialect({ database: sqlite });
 }
 
+/** Loaded only when used: every report thread opens the database, and most of them on SQLite. */
+async function postgresDialect(url: string): Promise<Dialect> {
+  const { Pool } = await import('pg');
+  return new PostgresDialect({ pool: new Pool({ connectionString: url, max: 5 }) });
+}
+
 const hidePassword = (url: string) => url.replace(/\/\/[^@/]*@/, '//***@');
 
 function kindOf(url: string | undefined): DatabaseKind {
@@ -42,7 +47,7 @@ function kindOf(url: string | undefined): DatabaseKind {
 export async function openDatabase(config: Config): Promise<AppDatabase> {
   const { url, sqliteFile } = config.database;
   const kind = kindOf(url);
-  const dialect = kind === 'postgres' ? new PostgresDialect({ pool: new Pool({ connectionString: url, max: 5 }) }) : sqliteDialect(sqliteFile);
+  const dialect = kind === 'postgres' ? await postgresDialect(url!) : sqliteDialect(sqliteFile);
   const db: AppDb = new Kysely<AppTables>({ dialect });
   try {
     await migrateToLatest(db, kind);

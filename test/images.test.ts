@@ -53,6 +53,29 @@ test('a 4000×3000 JPEG: fitted into 2000×1500 with Lanczos, smaller, still JPE
   expect(await leftovers()).toEqual([]);
 });
 
+/** Peak signal-to-noise ratio of two same-sized 8-bit images, in dB: above 40 the difference is invisible. */
+async function psnr(a: Buffer, b: Buffer): Promise<number> {
+  const [x, y] = await Promise.all([a, b].map((image) => sharp(image).removeAlpha().raw().toBuffer()));
+  expect(x.length).toBe(y.length);
+  let squares = 0;
+  for (let i = 0; i < x.length; i++) squares += (x[i] - y[i]) ** 2;
+  return 10 * Math.log10((255 * 255) / (squares / x.length));
+}
+
+test.each([
+  [4032, 3024, 2000, 1500],
+  [5000, 3750, 2000, 1500],
+])('a %i×%i JPEG decoded at reduced size looks the same as one decoded whole and reduced with Lanczos', async (width, height, outWidth, outHeight) => {
+  const file = path.join(mediaDir, `camera-${width}.jpg`);
+  await syntheticPhoto(width, height, 5).jpeg({ quality: 92 }).toFile(file);
+  const original = await readFile(file);
+  const result = await optimize(path.basename(file));
+  expect(result).toMatchObject({ width: outWidth, height: outHeight, changed: true });
+
+  const reference = await sharp(original).resize(2000, 2000, { fit: 'inside', kernel: 'lanczos3' }).jpeg({ quality: 85 }).toBuffer();
+  expect(await psnr(await readFile(file), reference)).toBeGreaterThan(40);
+});
+
 test('an RGBA PNG: alpha flattened onto white, RGB, still PNG; a second run changes nothing', async () => {
   const file = path.join(mediaDir, 'logo.png');
   await syntheticPhoto(1200, 800, 2, 4).png().toFile(file);

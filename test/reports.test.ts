@@ -2,11 +2,15 @@
  * generateUserReport against a real database (SQLite, and PostgreSQL when TEST_DATABASE_URL is
  * set), a real SMTP server and real .xlsx files read back with exceljs, cell by cell.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { TaskFailedError } from '../client';
+import { PermanentError } from '../common/errors';
+import { writeUserReportInThread } from '../activities/user-report-thread';
 import { ATTEMPT_PAGE_SIZE } from '../activities/user-report-workbook';
+import { createRepository } from '../db/repository';
 import { databaseKinds, scratchDatabase, type ScratchDatabase } from './helpers/databases';
 import { addAttempts, addUser, clearAppData, sheetValues, type AttemptSpec } from './helpers/app-data';
 import { TestSmtpServer } from './helpers/smtp';
@@ -153,5 +157,50 @@ describe.each(databaseKinds)('on %s', (kind) => {
     expect(smtp.attempts).toHaveLength(0);
     const history = await world.client.temporal.workflow.getHandle(handle.id).fetchHistory();
     expect(history.events!.filter((e) => e.activityTaskStartedEventAttributes)).toHaveLength(1);
+  });
+
+  describe('the report thread', () => {
+    let folder: string;
+    beforeEach(async () => {
+      folder = await mkdtemp(path.join(os.tmpdir(), 'quiz-report-thread-'));
+    });
+    afterEach(() => rm(folder, { recursive: true, force: true }));
+
+    const jobFor = async (userId: number) => ({
+      config: world.config,
+      user: (await createRepository(world.worker.database).findUser(userId))!,
+      reportType: 'full' as const,
+      target: path.join(folder, 'report.xlsx'),
+      key: 'test',
+    });
+
+    test('stopped after its first page: fails with the reason it was stopped for and leaves no file behind', async () => {
+      const big = await addUser(world.worker.database.kysely, 'big');
+      const attempts = Array.from({ length: ATTEMPT_PAGE_SIZE * 50 }, (_, i) => ({ ...annaAttempts[i % 4], taskId: i + 1 }));
+      await addAttempts(world.worker.database.kysely, big, attempts);
+      const stop = new AbortController();
+      const reason = new Error('cancelled by the test');
+      const pages: number[] = [];
+      const outcome = await writeUserReportInThread(await jobFor(big), {
+        signal: stop.signal,
+        onRows: (rows) => {
+          pages.push(rows);
+          stop.abort(reason);
+        },
+      }).catch((error: unknown) => error);
+      expect(outcome).toBe(reason);
+      // Stopped at a page boundary soon after, long before the end.
+      expect(pages.at(-1)!).toBeLessThan(attempts.length / 2);
+      expect(await readdir(folder)).toEqual([]);
+    });
+
+    test('a heap too small for it: a clear, non-retried failure and no file', async () => {
+      const outcome = await writeUserReportInThread(await jobFor(anna), { heap: { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 } }).catch(
+        (error: unknown) => error,
+      );
+      expect(outcome).toBeInstanceOf(PermanentError);
+      expect(outcome).toMatchObject({ type: 'ReportOutOfMemory', message: expect.stringContaining(`the report for user ${anna} needed more than its 2 MB heap`) });
+      expect(await readdir(folder)).toEqual([]);
+    });
   });
 });

@@ -1,13 +1,16 @@
 /**
  * How a person watches executions: a task started through the web app (the contact form) is
  * found in the Temporal Web UI by its workflow type and id, in a real browser, and shown as
- * completed. A screenshot of what the browser saw is kept in test-output/.
+ * completed; a running long task answers its `progress` query in the UI's Queries tab.
+ * Screenshots of what the browser saw are kept in test-output/.
  */
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { buildApp } from '../app/app';
+import type { Progress } from '../client';
 import { openDatabase, type AppDatabase } from '../db/database';
+import type { LongTaskInput } from '../workflows/guide-workflows';
 import { launchChromium, type HeadlessChromium } from './helpers/chromium';
 import { startWorld, type World } from './helpers/world';
 import { TEST_ENV, testOutputDir } from './setup/test-environment';
@@ -42,7 +45,7 @@ test('a task started through the web app shows up completed in the Temporal Web 
   const { taskId } = (await response.json()) as { taskId: string };
   await world.client.handle(taskId).result();
 
-  chromium = await launchChromium();
+  chromium ??= await launchChromium();
   const page = await chromium.context.newPage();
   const ui = process.env[TEST_ENV.uiUrl];
   // The list view filtered the way a person would: by workflow type and id.
@@ -60,4 +63,47 @@ test('a task started through the web app shows up completed in the Temporal Web 
   expect(details).toContain(taskId);
   expect(details).toContain('sendEmailAsync');
   await page.screenshot({ path: path.join(testOutputDir, 'web-ui-execution.png'), fullPage: true });
+}, 15 * 60_000);
+
+test("a running long task's progress query is answered in the Web UI's Queries tab", async () => {
+  // Items take a second each, so the task is still running long after the browser has looked.
+  const input: LongTaskInput = { items: Array.from({ length: 300 }, (_, i) => `item-${i}.csv`) };
+  const handle = await world.client.startWorkflow('longTask', input);
+  try {
+    // Once the first item is done the answer says PROGRESS, not just STARTED.
+    while ((await handle.progress()).current === 0) await new Promise((r) => setTimeout(r, 200));
+
+    chromium ??= await launchChromium();
+    const page = await chromium.context.newPage();
+    const ui = process.env[TEST_ENV.uiUrl];
+    // Found among running executions, as a person checking on a task in progress would.
+    const query = `WorkflowType="longTask" AND WorkflowId="${handle.id}" AND ExecutionStatus="Running"`;
+    await page.goto(`${ui}/namespaces/default/workflows?query=${encodeURIComponent(query)}`);
+    const row = page.locator('tr', { hasText: handle.id });
+    await row.waitFor({ timeout: 30_000 });
+    await row.getByRole('link', { name: handle.id }).click();
+    await page.getByRole('tab', { name: 'Queries' }).click();
+    await page.waitForURL(`**/workflows/${handle.id}/**/query`);
+
+    // The query type picker is a button wrapping a disabled textbox labelled "Query Type"; its
+    // options are the query types the worker reports for this execution.
+    await page.getByRole('button').filter({ has: page.getByRole('textbox', { name: 'Query Type' }) }).click();
+    await page.getByRole('option').first().waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('option').allInnerTexts()).toContain('progress');
+    await page.getByRole('option', { name: 'progress', exact: true }).click();
+    await page.getByRole('button', { name: 'Run Query' }).click();
+
+    // Tests run without PAYLOAD_ENCRYPTION_KEY and the dev server without a codec endpoint, so
+    // the UI shows the answer as plain JSON, in a read-only editor.
+    const result = page.getByTestId('query-result').getByRole('textbox');
+    await result.filter({ hasText: '"total"' }).waitFor({ timeout: 30_000 });
+    const shown = JSON.parse(await result.innerText()) as Progress;
+    expect(shown).toMatchObject({ state: 'PROGRESS', total: input.items.length, message: expect.stringMatching(/^processed item-\d+\.csv$/) });
+    expect(shown.current).toBeGreaterThan(0);
+    expect(shown.current).toBeLessThan(input.items.length);
+    await page.screenshot({ path: path.join(testOutputDir, 'web-ui-progress-query.png'), fullPage: true });
+  } finally {
+    // Revoked rather than left to run its five minutes on the shared dev server.
+    await handle.cancel();
+  }
 }, 15 * 60_000);
