@@ -208,8 +208,10 @@ test('task status by id: result or failure; unknown ids and endpoints get a plai
 
 test('a running task shows its progress and can be cancelled; a waiting one terminated; a finished one answers 409', async () => {
   const running = await world.client.tasks.processItem.delay('slow item', 30_000);
+  // Progress is answered from the start (PENDING, 0 of 0): wait until the task is actually running.
+  const isRunning = (status?: string) => status === 'STARTED' || status === 'PROGRESS';
   let body: { status?: string; progress?: unknown } = {};
-  for (const deadline = Date.now() + 20_000; Date.now() < deadline && !body.progress; await new Promise((r) => setTimeout(r, 200))) {
+  for (const deadline = Date.now() + 20_000; Date.now() < deadline && !isRunning(body.status); await new Promise((r) => setTimeout(r, 200))) {
     body = (await send(app, { method: 'GET', url: `/tasks/${running.id}` })).json();
   }
   expect(body).toMatchObject({ type: 'processItem', status: expect.stringMatching(/^(STARTED|PROGRESS)$/), progress: { percent: expect.any(Number), total: expect.any(Number) } });
