@@ -17,7 +17,7 @@ import { NativeConnection, type WorkflowBundle } from '@temporalio/worker';
 import { chain, createTaskClient, group, type TaskClient } from '../client';
 import { loadConfig } from '../common/config';
 import { installRuntime } from '../common/logger';
-import { freePort, startDevServer } from '../dev/dev-server';
+import { DEV_SERVER_SETTINGS, freePort, startDevServer } from '../dev/dev-server';
 import { findTemporalCli } from '../dev/temporal-cli';
 import { createQuizWorker, type QuizWorkerOptions } from '../workers/worker';
 import { bundleWorkflows } from '../workers/workflow-bundle';
@@ -28,10 +28,15 @@ interface Setup {
   localActivity: boolean;
   /** The client asks the server to hand the first workflow task straight to this process's worker. */
   eagerWorkflowStart: boolean;
-  /** Server setting: an activity scheduled by a workflow task goes straight back to that worker. */
-  eagerActivityDispatch: boolean;
+  /** Dev server settings (dynamic config) the setup adds. */
+  server?: Record<string, unknown>;
   tuning?: QuizWorkerOptions['tuning'];
 }
+
+/** Server: an activity scheduled by a workflow task goes straight back to that worker. */
+const EAGER_ACTIVITY_DISPATCH = { 'system.enableActivityEagerExecution': true };
+/** Server: the transfer queue read without its 20-polls-a-second limit (kept: dev/dev-server.ts). */
+const UNTHROTTLED_TRANSFER_QUEUE = DEV_SERVER_SETTINGS;
 
 // More workflow-task slots and pollers for a burst of 3,000 starts: a waiting poller takes a task
 // straight from matching (sync match) instead of the server writing it to its database first.
@@ -45,11 +50,14 @@ const tuned: QuizWorkerOptions['tuning'] = {
 };
 
 const setups: Setup[] = [
-  { name: 'baseline: activity via task queue', localActivity: false, eagerWorkflowStart: false, eagerActivityDispatch: false },
-  { name: '+ eager activity dispatch', localActivity: false, eagerWorkflowStart: false, eagerActivityDispatch: true },
-  { name: 'local activity', localActivity: true, eagerWorkflowStart: false, eagerActivityDispatch: false },
-  { name: 'local activity + eager workflow start', localActivity: true, eagerWorkflowStart: true, eagerActivityDispatch: false },
-  { name: 'local + eager start + tuned worker', localActivity: true, eagerWorkflowStart: true, eagerActivityDispatch: false, tuning: tuned },
+  { name: 'baseline: activity via task queue', localActivity: false, eagerWorkflowStart: false },
+  { name: '+ eager activity dispatch', localActivity: false, eagerWorkflowStart: false, server: EAGER_ACTIVITY_DISPATCH },
+  { name: '+ unthrottled transfer queue', localActivity: false, eagerWorkflowStart: false, server: UNTHROTTLED_TRANSFER_QUEUE },
+  { name: 'local activity', localActivity: true, eagerWorkflowStart: false },
+  { name: 'local activity + unthrottled transfer queue', localActivity: true, eagerWorkflowStart: false, server: UNTHROTTLED_TRANSFER_QUEUE },
+  { name: 'local activity + eager workflow start', localActivity: true, eagerWorkflowStart: true },
+  { name: 'local + eager start + tuned worker', localActivity: true, eagerWorkflowStart: true, tuning: tuned },
+  { name: 'kept: local + eager + unthrottled queue', localActivity: true, eagerWorkflowStart: true, server: UNTHROTTLED_TRANSFER_QUEUE },
 ];
 
 interface Percentiles {
@@ -72,8 +80,21 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Calls the frontend has served, by operation, from the dev server's Prometheus metrics. */
+async function frontendCalls(metricsPort: number): Promise<Map<string, number>> {
+  const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+  const calls = new Map<string, number>();
+  for (const [, labels, value] of text.matchAll(/^service_requests\{([^}]*)\} (\S+)$/gm)) {
+    const operation = /operation="([^"]+)"/.exec(labels)?.[1];
+    if (operation && labels.includes('service_name="frontend"')) calls.set(operation, (calls.get(operation) ?? 0) + Number(value));
+  }
+  return calls;
+}
+
 const WARM_UP = 20;
-const serverCpuPerTask = new Map<string, number>();
+const METRICS_FLUSH_MS = 2_000;
+/** Per setup: the server's CPU ms and its calls per single task. */
+const serverCostPerTask = new Map<string, { cpuMs: number; calls: Map<string, number> }>();
 
 async function latency(runs: number, once: () => Promise<unknown>): Promise<Percentiles> {
   for (let i = 0; i < WARM_UP; i++) await once(); // JIT, workflow cache, connections
@@ -109,7 +130,7 @@ async function throughput(quiz: TaskClient, burst: number): Promise<number> {
 }
 
 async function measure(setup: Setup, bundle: WorkflowBundle, cliPath: string, runs: number, burst: number): Promise<void> {
-  const port = await freePort();
+  const [port, metricsPort] = [await freePort(), await freePort()];
   const varDir = mkdtempSync(path.join(os.tmpdir(), 'quiz-bench-'));
   const server = await startDevServer({
     cliPath,
@@ -119,7 +140,9 @@ async function measure(setup: Setup, bundle: WorkflowBundle, cliPath: string, ru
     headless: true,
     namespace: 'default',
     logFile: path.join(varDir, 'temporal.log'),
-    dynamicConfig: setup.eagerActivityDispatch ? { 'system.enableActivityEagerExecution': true } : {},
+    metricsPort,
+    // Only the settings the setup names, so each lever is measured from the server's defaults.
+    dynamicConfig: setup.server ?? {},
   });
   const config = loadConfig({ ...process.env, TEMPORAL_ADDRESS: server.address, QUIZ_VAR_DIR: varDir, LOG_LEVEL: 'WARN' });
   // Eager workflow start needs the client on the worker's own connection; sharing it costs nothing otherwise.
@@ -135,9 +158,13 @@ async function measure(setup: Setup, bundle: WorkflowBundle, cliPath: string, ru
   });
   try {
     const { addNumbers } = quiz.tasks;
-    const serverBefore = cpuMs(server.process.pid!);
+    const [cpuBefore, callsBefore] = [cpuMs(server.process.pid!), await frontendCalls(metricsPort)];
     const single = await latency(runs, async () => (await addNumbers.delay(1, 2)).result());
-    serverCpuPerTask.set(setup.name, (cpuMs(server.process.pid!) - serverBefore) / (runs + WARM_UP));
+    // The server reports its metrics every second: wait for the last runs to be counted.
+    const cpu = (cpuMs(server.process.pid!) - cpuBefore) / (runs + WARM_UP);
+    await new Promise((r) => setTimeout(r, METRICS_FLUSH_MS));
+    const calls = new Map([...(await frontendCalls(metricsPort))].map(([operation, n]) => [operation, (n - (callsBefore.get(operation) ?? 0)) / (runs + WARM_UP)]));
+    serverCostPerTask.set(setup.name, { cpuMs: cpu, calls: new Map([...calls].filter(([, n]) => n >= 0.05)) });
     const chained = await latency(runs, async () => (await chain(addNumbers.s(1, 2), addNumbers.s(3), addNumbers.s(4)).delay()).result());
     const grouped = await latency(runs, async () => (await group(addNumbers.s(1, 2), addNumbers.s(3, 4), addNumbers.s(5, 6)).delay()).result());
     report([setup.name, ms(single), ms(chained), ms(grouped)]);
@@ -179,10 +206,12 @@ async function main(): Promise<void> {
   for (const setup of chosen) await measure(setup, bundle, cliPath, runs, burst);
 
   // The floor no client or worker setting can go under: the server's own work per task.
-  process.stdout.write('\nTemporal dev server CPU per single task (the server alone, client and worker not counted):\n');
-  for (const [name, ms] of serverCpuPerTask) {
+  process.stdout.write('\nTemporal dev server per single task (the server alone; client and worker not counted):\n');
+  for (const [name, { cpuMs: ms, calls }] of serverCostPerTask) {
     const ceiling = (os.cpus().length * 1000) / ms;
-    process.stdout.write(`  ${name.padEnd(42)} ${ms.toFixed(1)} ms → at most ${ceiling.toFixed(0)} tasks/s on ${os.cpus().length} cores\n`);
+    process.stdout.write(`  ${name.padEnd(42)} ${ms.toFixed(1)} ms CPU → at most ${ceiling.toFixed(0)} tasks/s on ${os.cpus().length} cores\n`);
+    const served = [...calls].map(([operation, n]) => `${operation} ${n.toFixed(2)}`).join(', ');
+    process.stdout.write(`  ${''.padEnd(42)} calls: ${served}\n`);
   }
 }
 
