@@ -30,8 +30,8 @@ export interface DevServerOptions {
 /**
  * The embedded server's settings. New workflow and activity tasks reach matching through the
  * history service's transfer queue, whose reader polls at most 20 times a second by default: up to
- * 50 ms before a worker sees each task. Unthrottled, a single task takes 34 ms instead of 51 and
- * one through the activity task queue 56 instead of 150 (bench/latency.ts). On a shared cluster
+ * 50 ms before a worker sees each task. Unthrottled, a single task takes 34 ms instead of 50, and
+ * one through the activity task queue 51 instead of 150 (bench/latency.ts). On a shared cluster
  * the limit protects the database; that is its operator's call.
  */
 export const DEV_SERVER_SETTINGS: Record<string, unknown> = { 'history.transferProcessorMaxPollRPS': 1000 };
