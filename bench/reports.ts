@@ -41,10 +41,11 @@ function open(sqliteFile: string): Promise<AppDatabase> {
 
 /** Child mode: write one report with the task's own code and print the figures. */
 async function runOurs(sqliteFile: string, userId: number, target: string): Promise<void> {
-  const database = await open(sqliteFile);
+  const config = configFor(sqliteFile);
+  const database = await openDatabase(config);
   const started = performance.now();
   const user = (await createRepository(database).findUser(userId))!;
-  const { rows } = await writeUserReportInThread({ config: configFor(sqliteFile), user, reportType: 'full', target, key: 'bench' }, {});
+  const { rows } = await writeUserReportInThread({ config, user, reportType: 'full', target, key: 'bench' }, {});
   const seconds = (performance.now() - started) / 1000;
   await database.close();
   const figures: RunFigures = { rows, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 };
