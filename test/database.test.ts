@@ -119,9 +119,15 @@ describe.each(databaseKinds)('on %s', (kind) => {
       lastAttemptAt: new Date(Date.UTC(2026, 10, 2, 10, 9)),
     });
 
-    const pages: number[][] = [];
-    for await (const page of repository.attemptPages(userId, 2)) pages.push(page.map((a) => a.taskId));
-    expect(pages).toEqual([[1, 2], [3, 4], [5]]);
+    const taskIdPages = async (id: number, pageSize: number) => {
+      const pages: number[][] = [];
+      for await (const page of repository.attemptPages(id, pageSize)) pages.push(page.map((a) => a.taskId));
+      return pages;
+    };
+    expect(await taskIdPages(userId, 2)).toEqual([[1, 2], [3, 4], [5]]);
+    // A full last page is followed by a read that finds nothing: the end, not an empty page.
+    expect(await taskIdPages(userId, 5)).toEqual([[1, 2, 3, 4, 5]]);
+    expect(await taskIdPages(userId + 1000, 5)).toEqual([]);
     const [first] = (await repository.attemptPages(userId, 1).next()).value!;
     expect(first).toEqual({ id: expect.any(Number), taskId: 1, topic: 'sql', isCorrect: true, timeSpentMs: 10_000, attemptedAt: new Date(Date.UTC(2026, 10, 2, 10, 0)) });
   });
