@@ -117,8 +117,8 @@ export function periodicJobs(deps: { config: Config; mailer: Mailer; db: AppData
       await mkdir(deps.config.paths.reportsDir, { recursive: true });
       const fileName = `weekly-report-${isoDay(week.from)}.xlsx`;
       const reportPath = path.join(deps.config.paths.reportsDir, fileName);
-      const summary = summarySheet(
-        [
+      const summary = summarySheet({
+        lines: [
           ['Неделя', `${isoDay(week.from)} — ${lastDay}`],
           ['Новых пользователей', newUsers],
           ['Активных пользователей', activeUsers],
@@ -126,7 +126,7 @@ export function periodicJobs(deps: { config: Config; mailer: Mailer; db: AppData
           ...figureLines(overall),
         ],
         topics,
-      );
+      });
       await writeXlsx(reportPath, [summary, leaderboardSheet(leaders)], {
         key: executionKey(),
         signal: taskSignal(),

@@ -2,8 +2,9 @@
  * The sheets the reports are made of, shared by the user's report and the admins' weekly one:
  * a figures block, a per-topic table, the attempts list and a leaderboard.
  */
-import type { AttemptFigures, AttemptRow, LeaderboardRow, TopicFigures } from '../db/repository';
+import type { AttemptFigures, LeaderboardRow, TopicFigures } from '../db/repository';
 import { DATE_TIME_FORMAT, type Cell, type SheetSource } from './xlsx-file';
+import type { PageText, ThreadSheetSource } from './xlsx-thread';
 
 const PERCENT = '0.0%';
 const SECONDS = '0.0';
@@ -31,19 +32,30 @@ export function topicTable(topics: readonly TopicFigures[]): Cell[][] {
   ];
 }
 
-/** "Сводка": label/value lines, then a blank line and the per-topic table. */
-export function summarySheet(lines: Cell[][], topics: readonly TopicFigures[]): SheetSource {
+export interface SummaryContent {
+  lines: Cell[][];
+  topics: readonly TopicFigures[];
+}
+
+/**
+ * "Сводка": label/value lines, then a blank line and the per-topic table. The content may still
+ * be on its way (a query): the sheet's columns are known at once, so the writer can start.
+ */
+export function summarySheet(content: SummaryContent | Promise<SummaryContent>): SheetSource {
   return {
     name: 'Сводка',
     columns: [{ width: 24 }, { width: 28 }, { width: 12 }, { width: 10 }, { width: 18 }],
-    pages: [[...lines, [], ...topicTable(topics)]],
+    pages: (async function* () {
+      const { lines, topics } = await content;
+      yield [...lines, [], ...topicTable(topics)];
+    })(),
   };
 }
 
 export const ATTEMPT_HEADERS = ['№', 'Задача', 'Тема', 'Верно', 'Время, с', 'Когда'];
 
-/** "Попытки": one row per attempt, streamed page by page from the database. */
-export function attemptsSheet(pages: AsyncIterable<AttemptRow[]>): SheetSource {
+/** "Попытки": one row per attempt, streamed page by page from the database as text (attemptPageTexts). */
+export function attemptsSheet(pages: AsyncIterable<PageText>): ThreadSheetSource {
   return {
     name: 'Попытки',
     columns: [
@@ -54,11 +66,7 @@ export function attemptsSheet(pages: AsyncIterable<AttemptRow[]>): SheetSource {
       { header: ATTEMPT_HEADERS[4], width: 10, numFmt: SECONDS },
       { header: ATTEMPT_HEADERS[5], width: 20, numFmt: DATE_TIME_FORMAT },
     ],
-    pages: (async function* () {
-      for await (const page of pages) {
-        yield page.map((a) => [a.id, a.taskId, a.topic, a.isCorrect, a.timeSpentMs / 1000, a.attemptedAt]);
-      }
-    })(),
+    pages,
   };
 }
 

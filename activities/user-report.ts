@@ -2,7 +2,7 @@
  * The guide's `generate_user_report(user_id, report_type)`: an .xlsx report of one user's quiz
  * attempts (see user-report-workbook.ts for the report types), written in the reports folder and
  * emailed to the user as an attachment. The workbook is written in a thread with a capped heap
- * (user-report-thread.ts).
+ * (xlsx-thread.ts).
  *
  * Idempotent: the file name depends only on user and type (user-42-full.xlsx), so a second run
  * replaces the first file instead of adding another.
@@ -17,8 +17,7 @@ import type { Config } from '../common/config';
 import { checkRecipients, mailDelivery } from './email';
 import type { Mailer } from './mailer';
 import { executionKey, taskSignal } from './task-context';
-import { writeUserReportInThread } from './user-report-thread';
-import { REPORT_TYPES, type ReportType } from './user-report-workbook';
+import { REPORT_TYPES, writeUserReport, type ReportType } from './user-report-workbook';
 
 export { REPORT_TYPES, type ReportType };
 
@@ -59,10 +58,11 @@ export function userReportTasks(deps: { config: Config; mailer: Mailer; db: AppD
       await mkdir(deps.config.paths.reportsDir, { recursive: true });
       const fileName = userReportFileName(userId, reportType);
       const reportPath = path.join(deps.config.paths.reportsDir, fileName);
-      const { attempts } = await writeUserReportInThread(
-        { config: deps.config, user, reportType, target: reportPath, key: executionKey() },
-        { signal: taskSignal(), onRows: (rows) => heartbeat({ rows }) },
-      );
+      const { attempts } = await writeUserReport(repository, user, reportType, reportPath, {
+        key: executionKey(),
+        signal: taskSignal(),
+        onRows: (rows) => heartbeat({ rows }),
+      });
 
       const { messageId } = await deliver(
         [to],

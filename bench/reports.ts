@@ -13,8 +13,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeUserReportInThread } from '../activities/user-report-thread';
-import { loadConfig, projectRoot, type Config } from '../common/config';
+import { writeUserReport } from '../activities/user-report-workbook';
+import { loadConfig, projectRoot } from '../common/config';
 import { openDatabase, type AppDatabase } from '../db/database';
 import { insertDemoData } from '../db/demo-data';
 import { createRepository } from '../db/repository';
@@ -31,21 +31,17 @@ interface RunFigures {
 
 type Outcome = RunFigures | { timedOutAfter: number };
 
-function configFor(sqliteFile: string): Config {
-  return loadConfig({ ...process.env, QUIZ_VAR_DIR: workDir, SQLITE_FILE: sqliteFile, DATABASE_URL: '' });
-}
-
 function open(sqliteFile: string): Promise<AppDatabase> {
-  return openDatabase(configFor(sqliteFile));
+  return openDatabase(loadConfig({ ...process.env, QUIZ_VAR_DIR: workDir, SQLITE_FILE: sqliteFile, DATABASE_URL: '' }));
 }
 
 /** Child mode: write one report with the task's own code and print the figures. */
 async function runOurs(sqliteFile: string, userId: number, target: string): Promise<void> {
-  const config = configFor(sqliteFile);
-  const database = await openDatabase(config);
+  const database = await open(sqliteFile);
+  const repository = createRepository(database);
   const started = performance.now();
-  const user = (await createRepository(database).findUser(userId))!;
-  const { rows } = await writeUserReportInThread({ config, user, reportType: 'full', target, key: 'bench' }, {});
+  const user = (await repository.findUser(userId))!;
+  const { rows } = await writeUserReport(repository, user, 'full', target, { key: 'bench' });
   const seconds = (performance.now() - started) / 1000;
   await database.close();
   const figures: RunFigures = { rows, seconds, peakRssMb: process.resourceUsage().maxRSS / 1024 };

@@ -21,20 +21,6 @@ export interface TopicFigures extends AttemptFigures {
   topic: string;
 }
 
-export interface AttemptRow {
-  id: number;
-  taskId: number;
-  topic: string;
-  isCorrect: boolean;
-  timeSpentMs: number;
-  attemptedAt: Date;
-}
-
-/** The columns attemptPages reads, in the order of AttemptTuple. */
-const ATTEMPT_COLUMNS = ['id', 'task_id', 'topic', 'is_correct', 'time_spent_ms', 'attempted_at'] as const;
-/** An attempt as attemptPages reads it; a flag is true/false from PostgreSQL and 1/0 from SQLite. */
-type AttemptTuple = [id: number, taskId: number, topic: string, isCorrect: boolean | number, timeSpentMs: number, attemptedAt: string];
-
 export interface LeaderboardRow {
   rank: number;
   userId: number;
@@ -93,12 +79,13 @@ export function createRepository({ kysely: db, kind }: AppDatabase) {
   const timestampValue = (date: Date): RawBuilder<string> =>
     kind === 'postgres' ? sql<string>`cast(${toTimestamp(date)} as timestamptz)` : sql<string>`${toTimestamp(date)}`;
 
-  /** A page of attempts as JSON text: an array of AttemptTuple, in id order. */
-  const columns = sql.join(ATTEMPT_COLUMNS.map((column) => sql.ref(column)));
-  const attemptTuples =
+  /** Excel's serial for a timestamp (days since 1899-12-30, the time of day as the fraction): what a date cell holds. */
+  const excelSerial = kind === 'postgres' ? sql`extract(epoch from attempted_at) / 86400 + 25569` : sql`julianday(attempted_at) - 2415018.5`;
+  /** The page's attempts as JSON text: [[id, task_id, topic, is_correct, seconds, Excel serial], …] in id order. */
+  const attemptCells =
     kind === 'postgres'
-      ? sql<string>`coalesce(json_agg(json_build_array(${columns}) order by id), '[]')::text`
-      : sql<string>`json_group_array(json_array(${columns}) order by id)`;
+      ? sql<string>`coalesce(json_agg(json_build_array(id, task_id, topic, is_correct, time_spent_ms / 1000.0, ${excelSerial}) order by id), '[]')::text`
+      : sql<string>`json_group_array(json_array(id, task_id, topic, json(iif(is_correct, 'true', 'false')), time_spent_ms / 1000.0, ${excelSerial}) order by id)`;
 
   return {
     findUser(id: number): Promise<User | undefined> {
@@ -130,38 +117,34 @@ export function createRepository({ kysely: db, kind }: AppDatabase) {
     },
 
     /**
-     * One user's attempts, oldest first, a page at a time: memory stays flat however many there
-     * are, and the caller gets a natural point to heartbeat and check for cancellation.
-     * Keyset paging (id > last seen) keeps every page as cheap as the first.
+     * One user's attempts, oldest first, a page at a time, as the rows of the report's attempts
+     * sheet: [id, task, topic, correct, seconds, when (an Excel date serial)]. Memory stays flat
+     * however many there are, and the caller gets a natural point to heartbeat and check for
+     * cancellation. Keyset paging (id > last seen) keeps every page as cheap as the first.
      *
-     * Each page comes back as one JSON text built by the database rather than as a row object per
-     * attempt: building those objects in the driver was most of the read time (100k attempts from
-     * SQLite are read in ~0.36 s instead of ~0.6 s).
+     * Each page is one JSON text built by the database, not a row object per attempt: the task's
+     * thread passes it on unparsed to the thread writing the workbook, so a million attempts leave
+     * almost no garbage in the worker's own heap, and reading them takes ~40 % less time.
      */
-    async *attemptPages(userId: number, pageSize: number): AsyncGenerator<AttemptRow[]> {
+    async *attemptPageTexts(userId: number, pageSize: number): AsyncGenerator<string> {
       let after = 0;
       for (;;) {
         const page = db
           .selectFrom('quiz_attempts')
-          .select(ATTEMPT_COLUMNS)
+          .select(['id', 'task_id', 'topic', 'is_correct', 'time_spent_ms', 'attempted_at'])
           .where('user_id', '=', userId)
           .where('id', '>', after)
           .orderBy('id')
           .limit(pageSize)
           .as('page');
-        const { rows } = await db.selectFrom(page).select(attemptTuples.as('rows')).executeTakeFirstOrThrow();
-        const tuples = JSON.parse(rows) as AttemptTuple[];
-        if (tuples.length === 0) return;
-        yield tuples.map(([id, taskId, topic, isCorrect, timeSpentMs, attemptedAt]) => ({
-          id,
-          taskId,
-          topic,
-          isCorrect: Boolean(isCorrect),
-          timeSpentMs,
-          attemptedAt: toDate(attemptedAt),
-        }));
-        if (tuples.length < pageSize) return;
-        after = tuples[tuples.length - 1][0];
+        const { rows, count, last } = await db
+          .selectFrom(page)
+          .select((eb) => [attemptCells.as('rows'), eb.fn.countAll().as('count'), eb.fn.max('id').as('last')])
+          .executeTakeFirstOrThrow();
+        if (Number(count) === 0) return;
+        yield rows;
+        if (Number(count) < pageSize) return;
+        after = Number(last);
       }
     },
 

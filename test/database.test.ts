@@ -119,17 +119,21 @@ describe.each(databaseKinds)('on %s', (kind) => {
       lastAttemptAt: new Date(Date.UTC(2026, 10, 2, 10, 9)),
     });
 
-    const taskIdPages = async (id: number, pageSize: number) => {
-      const pages: number[][] = [];
-      for await (const page of repository.attemptPages(id, pageSize)) pages.push(page.map((a) => a.taskId));
+    type AttemptCells = [number, number, string, boolean, number, number];
+    const pagesOf = async (id: number, pageSize: number) => {
+      const pages: AttemptCells[][] = [];
+      for await (const text of repository.attemptPageTexts(id, pageSize)) pages.push(JSON.parse(text) as AttemptCells[]);
       return pages;
     };
-    expect(await taskIdPages(userId, 2)).toEqual([[1, 2], [3, 4], [5]]);
+    const taskIds = (pages: AttemptCells[][]) => pages.map((page) => page.map((cells) => cells[1]));
+    expect(taskIds(await pagesOf(userId, 2))).toEqual([[1, 2], [3, 4], [5]]);
     // A full last page is followed by a read that finds nothing: the end, not an empty page.
-    expect(await taskIdPages(userId, 5)).toEqual([[1, 2, 3, 4, 5]]);
-    expect(await taskIdPages(userId + 1000, 5)).toEqual([]);
-    const [first] = (await repository.attemptPages(userId, 1).next()).value!;
-    expect(first).toEqual({ id: expect.any(Number), taskId: 1, topic: 'sql', isCorrect: true, timeSpentMs: 10_000, attemptedAt: new Date(Date.UTC(2026, 10, 2, 10, 0)) });
+    expect(taskIds(await pagesOf(userId, 5))).toEqual([[1, 2, 3, 4, 5]]);
+    expect(await pagesOf(userId + 1000, 5)).toEqual([]);
+    // The cells of the report's attempts sheet: seconds, and the time as Excel's date serial.
+    const [[[id, taskId, topic, correct, seconds, when]]] = await pagesOf(userId, 1);
+    expect([typeof id, taskId, topic, correct, seconds]).toEqual(['number', 1, 'sql', true, 10]);
+    expect(when).toBeCloseTo(25569 + Date.UTC(2026, 10, 2, 10, 0) / 86_400_000, 8);
   });
 
   test('expired sessions go a batch at a time; live ones stay', async () => {

@@ -8,8 +8,8 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { TaskFailedError } from '../client';
 import { PermanentError } from '../common/errors';
-import { writeUserReportInThread } from '../activities/user-report-thread';
-import { ATTEMPT_PAGE_SIZE } from '../activities/user-report-workbook';
+import { ATTEMPT_PAGE_SIZE, writeUserReport } from '../activities/user-report-workbook';
+import { writeXlsxInThread, type XlsxThreadOptions } from '../activities/xlsx-thread';
 import { createRepository } from '../db/repository';
 import { databaseKinds, scratchDatabase, type ScratchDatabase } from './helpers/databases';
 import { addAttempts, addUser, clearAppData, sheetValues, type AttemptSpec } from './helpers/app-data';
@@ -166,13 +166,12 @@ describe.each(databaseKinds)('on %s', (kind) => {
     });
     afterEach(() => rm(folder, { recursive: true, force: true }));
 
-    const jobFor = async (userId: number) => ({
-      config: world.config,
-      user: (await createRepository(world.worker.database).findUser(userId))!,
-      reportType: 'full' as const,
-      target: path.join(folder, 'report.xlsx'),
-      key: 'test',
-    });
+    const target = () => path.join(folder, 'report.xlsx');
+    const reportOf = async (userId: number, options: Omit<XlsxThreadOptions, 'key'> = {}) => {
+      const repository = createRepository(world.worker.database);
+      const user = (await repository.findUser(userId))!;
+      return writeUserReport(repository, user, 'full', target(), { key: 'test', ...options });
+    };
 
     test('stopped after its first page: fails with the reason it was stopped for and leaves no file behind', async () => {
       const big = await addUser(world.worker.database.kysely, 'big');
@@ -181,7 +180,7 @@ describe.each(databaseKinds)('on %s', (kind) => {
       const stop = new AbortController();
       const reason = new Error('cancelled by the test');
       const pages: number[] = [];
-      const outcome = await writeUserReportInThread(await jobFor(big), {
+      const outcome = await reportOf(big, {
         signal: stop.signal,
         onRows: (rows) => {
           pages.push(rows);
@@ -195,12 +194,48 @@ describe.each(databaseKinds)('on %s', (kind) => {
     });
 
     test('a heap too small for it: a clear, non-retried failure and no file', async () => {
-      const outcome = await writeUserReportInThread(await jobFor(anna), { heap: { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 } }).catch(
-        (error: unknown) => error,
-      );
+      const outcome = await reportOf(anna, { heap: { maxOldGenerationSizeMb: 2, maxYoungGenerationSizeMb: 1 } }).catch((error: unknown) => error);
       expect(outcome).toBeInstanceOf(PermanentError);
-      expect(outcome).toMatchObject({ type: 'ReportOutOfMemory', message: expect.stringContaining(`the report for user ${anna} needed more than its 2 MB heap`) });
+      expect(outcome).toMatchObject({ type: 'ReportOutOfMemory', message: expect.stringContaining('writing report.xlsx needed more than its 2 MB heap') });
       expect(await readdir(folder)).toEqual([]);
+    });
+
+    test('rows that fail to arrive (the database went away mid-report): that failure, and no file', async () => {
+      const lost = new Error('connection to the database lost');
+      const posted: number[] = [];
+      const pages = async function* () {
+        yield [[1, 'first page']];
+        yield [[2, 'second page']];
+        throw lost;
+      };
+      const outcome = await writeXlsxInThread(target(), [{ name: 'rows', columns: [{ width: 8 }, { width: 20 }], pages: pages() }], {
+        key: 'test',
+        onRows: (rows) => posted.push(rows),
+      }).catch((error: unknown) => error);
+      expect(outcome).toBe(lost);
+      expect(posted.length).toBeLessThanOrEqual(2);
+      expect(await readdir(folder)).toEqual([]);
+    });
+
+    test('pages of several sheets, posted a few at a time, all arrive in order', async () => {
+      const sheet = (name: string, pageCount: number) => ({
+        name,
+        columns: [{ header: 'n', width: 8 }],
+        pages: (function* () {
+          for (let p = 0; p < pageCount; p++) yield Array.from({ length: 10 }, (_, i) => [p * 10 + i]);
+        })(),
+      });
+      const posted: number[] = [];
+      const { rows } = await writeXlsxInThread(target(), [sheet('a', 3), sheet('b', 25)], { key: 'test', onRows: (n) => posted.push(n) });
+      expect(rows).toBe(280);
+      expect(posted).toHaveLength(28);
+      const workbook = await readWorkbook(target());
+      expect(workbook.worksheets.map((w) => [w.name, w.rowCount])).toEqual([
+        ['a', 31],
+        ['b', 251],
+      ]);
+      expect(workbook.getWorksheet('b')!.getColumn(1).values.slice(2)).toEqual(Array.from({ length: 250 }, (_, i) => i));
+      expect(await readdir(folder)).toEqual(['report.xlsx']);
     });
   });
 });
