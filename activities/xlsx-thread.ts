@@ -21,7 +21,7 @@ import path from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { PermanentError, TemporaryError } from '../common/errors';
 import { temporaryPathFor } from './atomic-write';
-import type { Cell, Column, XlsxWriteOptions } from './xlsx-file';
+import type { Cell, Column, SheetSource, XlsxWriteOptions } from './xlsx-file';
 
 /**
  * What the writer keeps alive is a few pages of rows plus ExcelJS's and the zip's buffers: ~15 MB
@@ -47,9 +47,7 @@ export interface ThreadData {
 export type PageText = string;
 
 /** A sheet for writeXlsxInThread: like writeXlsx's, but a page may also come as text. */
-export interface ThreadSheetSource {
-  name: string;
-  columns: Column[];
+export interface ThreadSheetSource extends Omit<SheetSource, 'pages'> {
   pages: AsyncIterable<Cell[][] | PageText> | Iterable<Cell[][] | PageText>;
 }
 
