@@ -38,15 +38,16 @@ export interface SummaryContent {
 }
 
 /**
- * "Сводка": label/value lines, then a blank line and the per-topic table. The content may still
- * be on its way (a query): the sheet's columns are known at once, so the writer can start.
+ * "Сводка": label/value lines, then a blank line and the per-topic table. The content may be
+ * fetched only when the writer gets to the sheet (a query): its columns are known at once, so the
+ * writer can start meanwhile.
  */
-export function summarySheet(content: SummaryContent | Promise<SummaryContent>): SheetSource {
+export function summarySheet(content: SummaryContent | (() => Promise<SummaryContent>)): SheetSource {
   return {
     name: 'Сводка',
     columns: [{ width: 24 }, { width: 28 }, { width: 12 }, { width: 10 }, { width: 18 }],
     pages: (async function* () {
-      const { lines, topics } = await content;
+      const { lines, topics } = typeof content === 'function' ? await content() : content;
       yield [...lines, [], ...topicTable(topics)];
     })(),
   };

@@ -26,10 +26,14 @@ export async function writeUserReport(
   target: string,
   options: XlsxThreadOptions,
 ): Promise<{ attempts: number; rows: number }> {
-  // Not awaited here: the writing thread starts while the figures are queried.
-  const figures = repository.topicFigures({ userId: user.id }).then((topics) => ({ topics, overall: combineFigures(topics) }));
-  const summary = summarySheet(
-    figures.then(({ topics, overall }) => ({
+  // Queried when the writer asks for the summary, just after the writing thread is started, so
+  // the query and the thread's start-up overlap.
+  let attempts = 0;
+  const summary = summarySheet(async () => {
+    const topics = await repository.topicFigures({ userId: user.id });
+    const overall = combineFigures(topics);
+    attempts = overall.attempts;
+    return {
       lines: [
         ['Пользователь', user.username],
         ['Email', user.email],
@@ -39,9 +43,9 @@ export async function writeUserReport(
         ...figureLines(overall),
       ],
       topics,
-    })),
-  );
+    };
+  });
   const sheets = reportType === 'full' ? [summary, attemptsSheet(repository.attemptPageTexts(user.id, ATTEMPT_PAGE_SIZE))] : [summary];
   const { rows } = await writeXlsxInThread(target, sheets, options);
-  return { attempts: (await figures).overall.attempts, rows };
+  return { attempts, rows };
 }
