@@ -95,6 +95,11 @@ export function writeXlsxInThread(target: string, sheets: readonly ThreadSheetSo
     let outcome: Outcome | undefined;
     let exited = false;
 
+    // Pages posted and not yet written; the pump waits for room when there are PAGES_IN_FLIGHT.
+    let inFlight = 0;
+    let wakePump = () => {};
+    const room = () => new Promise<void>((wake) => (wakePump = wake));
+
     // Set when the caller's signal fires or its pages fail; that error is the one reported.
     let stoppedBy: { error: unknown } | undefined;
     const stopWith = (error: unknown) => {
@@ -107,9 +112,6 @@ export function writeXlsxInThread(target: string, sheets: readonly ThreadSheetSo
     const onAbort = () => stopWith(signal!.reason);
     signal?.addEventListener('abort', onAbort, { once: true });
 
-    let inFlight = 0;
-    let wakePump = () => {};
-    const room = () => new Promise<void>((wake) => (wakePump = wake));
     const pump = async () => {
       for (const [index, source] of sheets.entries()) {
         for await (const page of source.pages) {
