@@ -21,7 +21,7 @@ import path from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { PermanentError, TemporaryError } from '../common/errors';
 import { temporaryPathFor } from './atomic-write';
-import type { Cell, Column, SheetSource, XlsxWriteOptions } from './xlsx-file';
+import type { Cell, SheetSource, XlsxWriteOptions } from './xlsx-file';
 
 /**
  * What the writer keeps alive is a few pages of rows plus ExcelJS's and the zip's buffers: ~15 MB
@@ -39,7 +39,8 @@ export type StopFlag = Int32Array;
 export interface ThreadData {
   target: string;
   key: string;
-  sheets: { name: string; columns: Column[] }[];
+  /** The sheets without their pages, which follow as messages. */
+  sheets: Omit<ThreadSheetSource, 'pages'>[];
   stop: StopFlag;
 }
 
