@@ -1,6 +1,7 @@
 /**
- * Writes .xlsx files with ExcelJS's streaming writer: rows are committed as they arrive and the
- * zip goes to disk as it grows, so memory stays flat however many rows there are. The file appears
+ * Writes .xlsx files with ExcelJS's streaming writer: rows are written a page at a time as they
+ * arrive (rendered by xlsx-rows.ts) and the zip goes to disk as it grows, so memory stays flat
+ * however many rows there are. The file appears
  * under its final name only once complete (writeAtomically), so nobody ever opens half a report.
  */
 import { once } from 'node:events';
@@ -8,6 +9,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import { writeAtomically } from './atomic-write';
+import { sheetRows } from './xlsx-rows';
 
 // Only the streaming writer, not all of ExcelJS (reader, CSV, the in-memory model): it loads in
 // half the time, which every report thread pays at start.
@@ -70,29 +72,11 @@ function streamInto(file: FileHandle): Writable {
   });
 }
 
-/**
- * ExcelJS registers a cell's style by object identity; a fresh object per cell (its default)
- * means serialising and looking up every cell's style again. One shared object per format.
- */
-function styleCache() {
-  const styles = new Map<string, { numFmt?: string }>([['', {}]]);
-  return (numFmt = '') => {
-    let style = styles.get(numFmt);
-    if (!style) styles.set(numFmt, (style = { numFmt }));
-    return style;
-  };
-}
-
-function isFormatted(cell: Cell): cell is FormattedCell {
-  return cell !== null && typeof cell === 'object' && !(cell instanceof Date);
-}
-
 export async function writeXlsx(target: string, sheets: readonly SheetSource[], options: XlsxWriteOptions): Promise<{ rows: number }> {
   let rows = 0;
   await writeAtomically(target, options.key, async (file) => {
     const output = streamInto(file);
     const workbook = new WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
-    const styleFor = styleCache();
     try {
       // One sheet after the other: the archiver takes zip entries in order, so rows for a second
       // sheet written before the first is finished would wait in memory.
@@ -100,16 +84,16 @@ export async function writeXlsx(target: string, sheets: readonly SheetSource[], 
         const hasHeader = source.columns.some((c) => c.header !== undefined);
         const sheet = workbook.addWorksheet(source.name, hasHeader ? { views: [{ state: 'frozen', ySplit: 1 }] } : {});
         sheet.columns = source.columns.map((c) => ({ header: c.header, width: c.width }));
-        if (hasHeader) sheet.getRow(1).font = { bold: true };
-        const columnStyles = source.columns.map((c) => styleFor(c.numFmt));
+        if (hasHeader) {
+          const header = sheet.getRow(1);
+          header.font = { bold: true };
+          header.commit();
+        }
+        const rowsOf = sheetRows(sheet, source.columns.map((c) => c.numFmt));
+        let next = hasHeader ? 2 : 1;
         for await (const page of source.pages) {
-          for (const cells of page) {
-            const row = sheet.addRow(cells.map((cell) => (isFormatted(cell) ? cell.value : cell)));
-            cells.forEach((cell, i) => {
-              row.getCell(i + 1).style = isFormatted(cell) ? styleFor(cell.numFmt) : (columnStyles[i] ?? styleFor());
-            });
-            row.commit();
-          }
+          rowsOf.write(next, page);
+          next += page.length;
           rows += page.length;
           options.onRows?.(rows);
           options.signal?.throwIfAborted();
