@@ -19,7 +19,10 @@ const { xmlEncode, dateToExcel } = require('exceljs/lib/utils/utils') as {
 };
 const { ValueType } = require('exceljs/lib/doc/enums') as { ValueType: typeof ExcelJS.ValueType };
 
-/** The parts of ExcelJS's WorksheetWriter this relies on, which its typings leave out. */
+/**
+ * The parts of ExcelJS's WorksheetWriter this relies on, which its typings leave out; hence the
+ * exact ExcelJS version in package.json, and test/xlsx-rows.test.ts to check a new one.
+ */
 interface WorksheetWriterInternals {
   workbook: { styles: { addStyleModel(style: { numFmt?: string }, valueType: ExcelJS.ValueType): number } };
   stream: { write(text: string): unknown };
