@@ -2,6 +2,10 @@
  * Makes Temporal's schedules match the table: creates what is missing, updates what differs,
  * deletes what this table created and no longer lists, and leaves every other schedule alone.
  * A dry run computes the same changes and applies none.
+ *
+ * What to delete is found in the server's list of schedules, which comes from the visibility
+ * store and trails a create by a moment: a schedule created a moment ago and already dropped from
+ * the table is deleted by the next sync.
  */
 import { ScheduleNotFoundError, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
 import type { TaskClient } from '../client/task-client';

@@ -74,6 +74,19 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/**
+ * Sync, then wait until the server lists what the table holds: sync finds the schedules to delete
+ * in that list, which comes from the visibility store and trails a moment behind a create.
+ */
+async function syncAndAwaitListing(table: ScheduleTable): Promise<void> {
+  await syncSchedules(world.client, table);
+  const ids = table.entries.map((entry) => table.idPrefix + entry.id);
+  await waitFor('the synced schedules to be listed', async () => {
+    const listed = new Set((await listSchedules(world.client, table)).map((listing) => listing.scheduleId));
+    return ids.every((id) => listed.has(id)) || undefined;
+  });
+}
+
 async function exists(scheduleId: string): Promise<boolean> {
   return world.client.temporal.schedule
     .getHandle(scheduleId)
@@ -140,7 +153,7 @@ test('a second sync right after changes nothing and says so', async () => {
 
 test('changing an entry updates its schedule; removing one deletes it', async () => {
   const table = tableOf([daily, sum]);
-  await syncSchedules(world.client, table);
+  await syncAndAwaitListing(table);
 
   const changed: ScheduleTable = {
     ...table,
@@ -185,7 +198,7 @@ test('schedules the table did not create survive every sync', async () => {
     });
   }
   try {
-    await syncSchedules(world.client, table);
+    await syncAndAwaitListing(table);
     const report = await syncSchedules(world.client, { ...table, entries: [] });
     expect(report.changes.map((change) => [change.kind, change.scheduleId])).toEqual([['delete', `${table.idPrefix}daily`]]);
     for (const scheduleId of foreign) expect(await exists(scheduleId)).toBe(true);
@@ -202,7 +215,7 @@ test('schedules the table did not create survive every sync', async () => {
 
 test('a dry run reports the diff and changes nothing', async () => {
   const table = tableOf([daily, sum]);
-  await syncSchedules(world.client, table);
+  await syncAndAwaitListing(table);
   const fresh: ScheduleEntry = { id: 'fresh', task: 'testPeriodic', args: [], every: '1h', catchupWindow: '1m', paused: true };
   const changed: ScheduleTable = { ...table, entries: [{ ...daily, cron: '0 5 * * *' }, fresh] };
 

@@ -28,6 +28,11 @@ const rows: Cell[][] = [
   Array.from({ length: 30 }, (_, i) => i * 10),
 ];
 
+/** A cell's value and number format, the column's when the cell names none. */
+function valueAndFormat(cell: Cell, column: number): [ExcelJS.CellValue, string | undefined] {
+  return cell !== null && typeof cell === 'object' && !(cell instanceof Date) ? [cell.value, cell.numFmt] : [cell, columns[column]?.numFmt];
+}
+
 /** The same rows through ExcelJS's own Row and Cell objects, as its documentation writes them. */
 async function writeWithExcelJsRows(file: string): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
@@ -35,9 +40,9 @@ async function writeWithExcelJsRows(file: string): Promise<void> {
   sheet.columns = columns.map((c) => ({ header: c.header, width: c.width }));
   sheet.getRow(1).commit();
   for (const cells of rows) {
-    const row = sheet.addRow(cells.map((cell) => (cell !== null && typeof cell === 'object' && !(cell instanceof Date) ? cell.value : cell)));
+    const row = sheet.addRow(cells.map((cell, i) => valueAndFormat(cell, i)[0]));
     cells.forEach((cell, i) => {
-      const numFmt = cell !== null && typeof cell === 'object' && !(cell instanceof Date) ? cell.numFmt : columns[i]?.numFmt;
+      const numFmt = valueAndFormat(cell, i)[1];
       if (numFmt) row.getCell(i + 1).numFmt = numFmt;
     });
     row.commit();
