@@ -1,8 +1,8 @@
 /**
  * Writes .xlsx files with ExcelJS's streaming writer: rows are written a page at a time as they
  * arrive (rendered by xlsx-rows.ts) and the zip goes to disk as it grows, so memory stays flat
- * however many rows there are. The file appears
- * under its final name only once complete (writeAtomically), so nobody ever opens half a report.
+ * however many rows there are. The file appears under its final name only once complete
+ * (writeAtomically), so nobody ever opens half a report.
  */
 import { once } from 'node:events';
 import type { FileHandle } from 'node:fs/promises';

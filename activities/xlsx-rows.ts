@@ -53,15 +53,17 @@ export function sheetRows(sheet: ExcelJS.Worksheet, columnFormats: readonly (str
   const letters: string[] = [];
   const letter = (column: number) => (letters[column] ??= columnLetters(column));
 
-  // ` s="3"` (or nothing, for the default style) per number format and value type, as ExcelJS's
+  // ` s="3"` (or nothing, for the default style) by number format, then value type, as ExcelJS's
   // style table gives it: a cell without a format still gets a date format when it holds a date.
-  const styleAttributes = new Map<string, string>();
+  // Looked up without building a key, since it is asked for every cell.
+  const styleAttributes = new Map<string | undefined, string[]>();
   const styleAttribute = (numFmt: string | undefined, valueType: ExcelJS.ValueType): string => {
-    const key = `${valueType} ${numFmt ?? ''}`;
-    let attribute = styleAttributes.get(key);
+    let byType = styleAttributes.get(numFmt);
+    if (!byType) styleAttributes.set(numFmt, (byType = []));
+    let attribute = byType[valueType];
     if (attribute === undefined) {
       const id = writer.workbook.styles.addStyleModel(numFmt ? { numFmt } : {}, valueType);
-      styleAttributes.set(key, (attribute = id ? ` s="${id}"` : ''));
+      byType[valueType] = attribute = id ? ` s="${id}"` : '';
     }
     return attribute;
   };
