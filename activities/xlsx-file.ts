@@ -84,16 +84,10 @@ export async function writeXlsx(target: string, sheets: readonly SheetSource[], 
         const hasHeader = source.columns.some((c) => c.header !== undefined);
         const sheet = workbook.addWorksheet(source.name, hasHeader ? { views: [{ state: 'frozen', ySplit: 1 }] } : {});
         sheet.columns = source.columns.map((c) => ({ header: c.header, width: c.width }));
-        if (hasHeader) {
-          const header = sheet.getRow(1);
-          header.font = { bold: true };
-          header.commit();
-        }
+        if (hasHeader) sheet.getRow(1).font = { bold: true };
         const rowsOf = sheetRows(sheet, source.columns.map((c) => c.numFmt));
-        let next = hasHeader ? 2 : 1;
         for await (const page of source.pages) {
-          rowsOf.write(next, page);
-          next += page.length;
+          rowsOf.append(page);
           rows += page.length;
           options.onRows?.(rows);
           options.signal?.throwIfAborted();

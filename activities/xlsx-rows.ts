@@ -10,7 +10,7 @@
  * frozen panes, styles, the zip) stays ExcelJS's.
  */
 import type ExcelJS from 'exceljs';
-import type { Cell, CellValue } from './xlsx-file';
+import type { Cell, CellValue, FormattedCell } from './xlsx-file';
 
 // ExcelJS's own escaping (which also drops characters XML cannot hold) and date conversion.
 const { xmlEncode, dateToExcel } = require('exceljs/lib/utils/utils') as {
@@ -38,18 +38,30 @@ function columnLetters(index: number): string {
   return letters;
 }
 
+export function isFormatted(cell: Cell): cell is FormattedCell {
+  return cell !== null && typeof cell === 'object' && !(cell instanceof Date);
+}
+
 export interface SheetRows {
-  /** Renders the rows with the numbers `first`, `first + 1`, … and writes them to the sheet. */
-  write(first: number, rows: readonly (readonly Cell[])[]): void;
+  /** Renders the rows below those already written and writes them to the sheet. */
+  append(rows: readonly (readonly Cell[])[]): void;
 }
 
 /**
  * Rows for `sheet`, whose columns carry `columnFormats` (a column's number format, when a cell
- * gives none). Rows ExcelJS has not written yet (the header) must be committed before the first
- * write; later rows must not go through ExcelJS.
+ * gives none). Rows ExcelJS holds (the header) are committed first; later rows must not go
+ * through ExcelJS.
  */
 export function sheetRows(sheet: ExcelJS.Worksheet, columnFormats: readonly (string | undefined)[]): SheetRows {
   const writer = sheet as unknown as WorksheetWriterInternals;
+  const pending = sheet.lastRow;
+  let next = (pending?.number ?? 0) + 1;
+  pending?.commit();
+  if (!writer.startedData) {
+    writer._writeColumns();
+    writer._writeOpenSheetData();
+    writer.startedData = true;
+  }
   const letters: string[] = [];
   const letter = (column: number) => (letters[column] ??= columnLetters(column));
 
@@ -89,7 +101,7 @@ export function sheetRows(sheet: ExcelJS.Worksheet, columnFormats: readonly (str
     let xml = '';
     for (let column = 0; column < cells.length; column += 1) {
       const cell = cells[column];
-      const formatted = cell !== null && typeof cell === 'object' && !(cell instanceof Date);
+      const formatted = isFormatted(cell);
       const value = formatted ? cell.value : cell;
       if (value === null || value === undefined) continue;
       xml += renderCell(letter(column) + number, value, formatted ? cell.numFmt : columnFormats[column]);
@@ -99,13 +111,9 @@ export function sheetRows(sheet: ExcelJS.Worksheet, columnFormats: readonly (str
   };
 
   return {
-    write(first, rows) {
-      if (!writer.startedData) {
-        writer._writeColumns();
-        writer._writeOpenSheetData();
-        writer.startedData = true;
-      }
-      const xml = rows.map((cells, i) => renderRow(first + i, cells));
+    append(rows) {
+      const xml = rows.map((cells, i) => renderRow(next + i, cells));
+      next += rows.length;
       writer.stream.write(xml.join(''));
     },
   };

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { writeXlsx, type Cell, type Column } from '../activities/xlsx-file';
+import { isFormatted } from '../activities/xlsx-rows';
 
 const columns: Column[] = [
   { header: 'Число', width: 10 },
@@ -30,7 +31,7 @@ const rows: Cell[][] = [
 
 /** A cell's value and number format, the column's when the cell names none. */
 function valueAndFormat(cell: Cell, column: number): [ExcelJS.CellValue, string | undefined] {
-  return cell !== null && typeof cell === 'object' && !(cell instanceof Date) ? [cell.value, cell.numFmt] : [cell, columns[column]?.numFmt];
+  return isFormatted(cell) ? [cell.value, cell.numFmt] : [cell, columns[column]?.numFmt];
 }
 
 /** The same rows through ExcelJS's own Row and Cell objects, as its documentation writes them. */
