@@ -30,8 +30,8 @@ export interface DevServerOptions {
 /**
  * New workflow and activity tasks reach matching through the history service's transfer queue,
  * whose reader polls at most 20 times a second by default: up to 50 ms before a worker sees each
- * task. Unthrottled, a single task takes 34 ms instead of 50, and one through the activity task
- * queue 51 instead of 150 (bench/latency.ts). On a shared cluster the limit protects the
+ * task. Unthrottled, a single task takes 20 ms instead of 50, and one through the activity task
+ * queue 33 instead of 150 (bench/latency.ts, 1 December). On a shared cluster the limit protects the
  * database; that is its operator's call.
  */
 export const UNTHROTTLED_TRANSFER_QUEUE: Record<string, unknown> = { 'history.transferProcessorMaxPollRPS': 1000 };
@@ -40,11 +40,11 @@ export const UNTHROTTLED_TRANSFER_QUEUE: Record<string, unknown> = { 'history.tr
  * The CLI makes its dev server re-read the search attribute table from the database on every
  * lookup, so that one created a moment ago is usable at once; every workflow start and every
  * visibility record looks them up. This project defines no search attributes of its own, so the
- * server's ordinary cache does: ~5 % of the server's CPU per task (bench/latency.ts profiled).
+ * server's ordinary cache will do, and saves ~5 % of its CPU per task (perf, under bench/latency.ts).
  * One created by hand with `temporal operator search-attribute create` shows within the cache's
  * refresh interval (a minute) instead of at once.
  */
-export const CACHED_SEARCH_ATTRIBUTES: Record<string, unknown> = { 'system.forceSearchAttributesCacheRefreshOnRead': false };
+const CACHED_SEARCH_ATTRIBUTES: Record<string, unknown> = { 'system.forceSearchAttributesCacheRefreshOnRead': false };
 
 /** The embedded server's settings: both of the above. */
 export const DEV_SERVER_SETTINGS: Record<string, unknown> = { ...UNTHROTTLED_TRANSFER_QUEUE, ...CACHED_SEARCH_ATTRIBUTES };
