@@ -1,12 +1,14 @@
 /**
  * Finds the Temporal CLI (which carries the dev server), or builds it from the Go module proxy.
- * Order: TEMPORAL_CLI_PATH; `temporal` on PATH; the project's .cache/; `go install`.
+ * Order: TEMPORAL_CLI_PATH; `temporal` on PATH; the project's .cache/; `go install`, with the Go on
+ * PATH or, when there is none, one downloaded from the Go module proxy (dev/go-toolchain.ts).
  */
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { projectRoot } from '../common/config';
+import { ensureGoToolchain } from './go-toolchain';
 
 /** The newest CLI tag whose go.mod has no `replace` directive (which `go install` refuses). */
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal@v1.5.1';
@@ -17,7 +19,7 @@ const HOW_TO_INSTALL = [
   'Install the Temporal CLI in one of these ways, then run the command again:',
   `  - set TEMPORAL_CLI_PATH to an existing "temporal" binary;`,
   '  - put "temporal" on your PATH (https://docs.temporal.io/cli#install);',
-  `  - install Go 1.23+ and let this script run: go install ${TEMPORAL_CLI_MODULE}`,
+  `  - install Go 1.25+ and let this script run: go install ${TEMPORAL_CLI_MODULE}`,
 ].join('\n');
 
 export class TemporalCliNotFound extends Error {
@@ -75,9 +77,8 @@ export async function findTemporalCli(
   const fromPath = onPath('temporal');
   if (fromPath) return fromPath;
   if (existsSync(cachedBinary) && isExecutable(cachedBinary)) return cachedBinary;
-  const go = onPath('go');
-  if (!go) throw new TemporalCliNotFound(`No Temporal CLI found and no Go toolchain to build one.\n${HOW_TO_INSTALL}`);
   try {
+    const go = onPath('go') ?? (await ensureGoToolchain({ cacheDir: path.join(projectRoot, '.cache', 'go'), log }));
     return await goInstall(go, log);
   } catch (error) {
     throw new TemporalCliNotFound(`Building the Temporal CLI failed: ${(error as Error).message}\n${HOW_TO_INSTALL}`);
