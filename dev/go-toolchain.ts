@@ -138,7 +138,12 @@ export async function ensureGoToolchain(options: GoToolchainOptions): Promise<st
       throw new GoToolchainUnavailable(`the Go toolchain at ${url} does not match its checksum (${actual}, expected ${expected}); nothing was kept`);
     }
     await markExecutables(unpacked);
-    renameSync(unpacked, goroot);
+    try {
+      renameSync(unpacked, goroot);
+    } catch (error) {
+      // Another process (`npm start` beside `npm test`) finished the same download first.
+      if (!existsSync(go)) throw error;
+    }
     log(`${version} ready: ${go}`);
     return go;
   } catch (error) {
