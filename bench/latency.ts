@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/latency.ts                       # every setup, 200 runs each, 3,000 for throughput
  *   npx tsx bench/latency.ts --runs 300 --burst 5000 --only "local activity + eager"   # one setup
+ *   npx tsx bench/latency.ts --only "eager,kept" --rounds 3   # those setups in turn, 3 times; medians
  *
  * Each setup gets its own in-memory dev server (the eager-activity lever is a server setting),
  * worker and client in this process, on the same machine, as the targets assume.
@@ -93,8 +94,16 @@ async function frontendCalls(metricsPort: number): Promise<Map<string, number>> 
 
 const WARM_UP = 20;
 const METRICS_FLUSH_MS = 2_000;
-/** Per setup: the server's CPU ms and its calls per single task. */
-const serverCostPerTask = new Map<string, { cpuMs: number; calls: Map<string, number> }>();
+/** One setup's figures in one round. */
+interface Figures {
+  single: Percentiles;
+  chained: Percentiles;
+  grouped: Percentiles;
+  tasksPerSecond: number;
+  /** The server's CPU ms and its calls per single task. */
+  serverCpuMs: number;
+  serverCalls: Map<string, number>;
+}
 
 async function latency(runs: number, once: () => Promise<unknown>): Promise<Percentiles> {
   for (let i = 0; i < WARM_UP; i++) await once(); // JIT, workflow cache, connections
@@ -129,7 +138,7 @@ async function throughput(quiz: TaskClient, burst: number): Promise<number> {
   return burst / seconds;
 }
 
-async function measure(setup: Setup, bundle: WorkflowBundle, cliPath: string, runs: number, burst: number): Promise<void> {
+async function measure(setup: Setup, bundle: WorkflowBundle, cliPath: string, runs: number, burst: number): Promise<Figures> {
   const [port, metricsPort] = [await freePort(), await freePort()];
   const varDir = mkdtempSync(path.join(os.tmpdir(), 'quiz-bench-'));
   const server = await startDevServer({
@@ -163,15 +172,16 @@ async function measure(setup: Setup, bundle: WorkflowBundle, cliPath: string, ru
     const [cpuBefore, callsBefore] = [cpuMs(server.process.pid!), await frontendCalls(metricsPort)];
     const single = await latency(runs, async () => (await addNumbers.delay(1, 2)).result());
     // The server reports its metrics every second: wait for the last runs to be counted.
-    const cpu = (cpuMs(server.process.pid!) - cpuBefore) / (runs + WARM_UP);
+    const serverCpuMs = (cpuMs(server.process.pid!) - cpuBefore) / (runs + WARM_UP);
     await new Promise((r) => setTimeout(r, METRICS_FLUSH_MS));
-    const calls = new Map([...(await frontendCalls(metricsPort))].map(([operation, n]) => [operation, (n - (callsBefore.get(operation) ?? 0)) / (runs + WARM_UP)]));
-    serverCostPerTask.set(setup.name, { cpuMs: cpu, calls: new Map([...calls].filter(([, n]) => n >= 0.05)) });
+    const calls = [...(await frontendCalls(metricsPort))].map(([operation, n]) => [operation, (n - (callsBefore.get(operation) ?? 0)) / (runs + WARM_UP)] as const);
+    const serverCalls = new Map(calls.filter(([, n]) => n >= 0.05));
     const chained = await latency(runs, async () => (await chain(addNumbers.s(1, 2), addNumbers.s(3), addNumbers.s(4)).delay()).result());
     const grouped = await latency(runs, async () => (await group(addNumbers.s(1, 2), addNumbers.s(3, 4), addNumbers.s(5, 6)).delay()).result());
     report([setup.name, ms(single), ms(chained), ms(grouped)]);
     const tasksPerSecond = await throughput(quiz, burst);
     report([tasksPerSecond.toFixed(0)], '\n');
+    return { single, chained, grouped, tasksPerSecond, serverCpuMs, serverCalls };
   } finally {
     await worker.shutdown();
     await running;
@@ -191,13 +201,42 @@ const report = (cells: string[], end = '') => {
 
 const ms = ({ p50, p99 }: Percentiles) => `${p50.toFixed(1)} / ${p99.toFixed(1)}`;
 
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** Each figure's median over the rounds (a p99 too is the median of the rounds' p99s). */
+function medianFigures(rounds: Figures[]): Figures {
+  const of = (pick: (figures: Figures) => Percentiles): Percentiles => ({
+    p50: median(rounds.map((figures) => pick(figures).p50)),
+    p99: median(rounds.map((figures) => pick(figures).p99)),
+  });
+  return {
+    single: of((f) => f.single),
+    chained: of((f) => f.chained),
+    grouped: of((f) => f.grouped),
+    tasksPerSecond: median(rounds.map((f) => f.tasksPerSecond)),
+    serverCpuMs: median(rounds.map((f) => f.serverCpuMs)),
+    serverCalls: rounds[0].serverCalls,
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { runs: { type: 'string', default: '200' }, burst: { type: 'string', default: '3000' }, only: { type: 'string' } },
+    options: {
+      runs: { type: 'string', default: '200' },
+      burst: { type: 'string', default: '3000' },
+      only: { type: 'string' },
+      rounds: { type: 'string', default: '1' },
+    },
   });
   const runs = Number(values.runs);
   const burst = Number(values.burst);
-  const chosen = setups.filter((setup) => !values.only || setup.name.includes(values.only));
+  const rounds = Number(values.rounds);
+  const wanted = values.only?.split(',');
+  const chosen = setups.filter((setup) => !wanted || wanted.some((part) => setup.name.includes(part)));
   const config = loadConfig({ ...process.env, LOG_LEVEL: 'WARN' });
   installRuntime(config);
   const [cliPath, bundle] = await Promise.all([findTemporalCli(config.devServer.cliPath), bundleWorkflows()]);
@@ -205,14 +244,25 @@ async function main(): Promise<void> {
   process.stdout.write(`${os.cpus().length} cores, Node ${process.version}; ${runs} runs per latency figure, ${burst} tasks in the burst\n`);
   process.stdout.write(`targets: single p50 ≤ 8 ms, chain p50 ≤ 24 ms, group p50 ≤ 20 ms, throughput ≥ 560 tasks/s\n\n`);
   report(['setup', 'single p50/p99', 'chain p50/p99', 'group p50/p99', 'tasks/s'], '\n');
-  for (const setup of chosen) await measure(setup, bundle, cliPath, runs, burst);
+  // Rounds go through every setup in turn, so a slow spell of a shared machine hits them alike.
+  const figures = new Map<string, Figures[]>(chosen.map((setup) => [setup.name, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const setup of chosen) figures.get(setup.name)!.push(await measure(setup, bundle, cliPath, runs, burst));
+  }
+  const summary = new Map([...figures].map(([name, perRound]) => [name, medianFigures(perRound)]));
+  if (rounds > 1) {
+    process.stdout.write(`\nmedian of ${rounds} rounds:\n`);
+    for (const [name, { single, chained, grouped, tasksPerSecond }] of summary) {
+      report([name, ms(single), ms(chained), ms(grouped), tasksPerSecond.toFixed(0)], '\n');
+    }
+  }
 
   // The floor no client or worker setting can go under: the server's own work per task.
   process.stdout.write('\nTemporal dev server per single task (the server alone; client and worker not counted):\n');
-  for (const [name, { cpuMs: ms, calls }] of serverCostPerTask) {
-    const ceiling = (os.cpus().length * 1000) / ms;
-    process.stdout.write(`  ${name.padEnd(42)} ${ms.toFixed(1)} ms CPU → at most ${ceiling.toFixed(0)} tasks/s on ${os.cpus().length} cores\n`);
-    const served = [...calls].map(([operation, n]) => `${operation} ${n.toFixed(2)}`).join(', ');
+  for (const [name, { serverCpuMs, serverCalls }] of summary) {
+    const ceiling = (os.cpus().length * 1000) / serverCpuMs;
+    process.stdout.write(`  ${name.padEnd(42)} ${serverCpuMs.toFixed(1)} ms CPU → at most ${ceiling.toFixed(0)} tasks/s on ${os.cpus().length} cores\n`);
+    const served = [...serverCalls].map(([operation, n]) => `${operation} ${n.toFixed(2)}`).join(', ');
     process.stdout.write(`  ${''.padEnd(42)} calls: ${served}\n`);
   }
 }
