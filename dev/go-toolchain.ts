@@ -4,7 +4,7 @@
  * module proxy, and checked against the same hash the Go checksum database publishes for it.
  */
 import { createHash } from 'node:crypto';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { chmod, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -41,9 +41,11 @@ export class GoToolchainUnavailable extends Error {
   override name = 'GoToolchainUnavailable';
 }
 
+/** Node's names for CPU architectures where they differ from Go's. */
+const GO_ARCH: Record<string, string> = { x64: 'amd64' };
+
 function thisPlatform(): string {
-  const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch as string] ?? process.arch;
-  return `${process.platform}-${arch}`;
+  return `${process.platform}-${GO_ARCH[process.arch] ?? process.arch}`;
 }
 
 function moduleProxy(): string {
@@ -51,15 +53,13 @@ function moduleProxy(): string {
   return (first ?? 'https://proxy.golang.org').replace(/\/+$/, '');
 }
 
-type ZipFile = yauzl.ZipFile;
-
-function openZip(file: string): Promise<ZipFile> {
+function openZip(file: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
     yauzl.open(file, { lazyEntries: true, strictFileNames: true }, (error, zip) => (error ? reject(error) : resolve(zip))),
   );
 }
 
-function entryStream(zip: ZipFile, entry: yauzl.Entry): Promise<Readable> {
+function entryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   return new Promise((resolve, reject) => zip.openReadStream(entry, (error, stream) => (error ? reject(error) : resolve(stream))));
 }
 
@@ -81,11 +81,15 @@ export async function unpackModuleZip(file: string, prefix: string, into: string
             throw new GoToolchainUnavailable(`unexpected entry "${entry.fileName}" in ${path.basename(file)}`);
           }
           const target = path.join(into, entry.fileName.slice(prefix.length));
-          mkdirSync(path.dirname(target), { recursive: true });
+          await mkdir(path.dirname(target), { recursive: true });
           const hash = createHash('sha256');
-          const source = await entryStream(zip, entry);
-          source.on('data', (chunk: Buffer) => hash.update(chunk));
-          await pipeline(source, createWriteStream(target));
+          const hashed = async function* (chunks: AsyncIterable<Buffer>) {
+            for await (const chunk of chunks) {
+              hash.update(chunk);
+              yield chunk;
+            }
+          };
+          await pipeline(await entryStream(zip, entry), hashed, createWriteStream(target));
           fileHashes.set(entry.fileName, hash.digest('hex'));
           zip.readEntry();
         })().catch(reject);
