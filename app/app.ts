@@ -9,6 +9,7 @@ import type { TaskClient } from '../client';
 import type { Config } from '../common/config';
 import type { AppDb } from '../db/schema';
 import { errorHandler, notFoundHandler } from './errors';
+import { appLogOptions } from './log-options';
 import { contactRoutes } from './routes/contact';
 import { imageRoutes } from './routes/images';
 import { taskRoutes } from './routes/tasks';
@@ -21,14 +22,14 @@ export interface AppDependencies {
 }
 
 export interface AppOptions extends AppDependencies {
-  /** Fastify's logger (JSON lines); defaults to one at config.logLevel. */
+  /** Fastify's logger; defaults to the project's JSON lines on stderr at config.logLevel. */
   logger?: FastifyServerOptions['logger'];
 }
 
 export async function buildApp({ logger, ...deps }: AppOptions): Promise<FastifyInstance> {
   const { app: limits } = deps.config;
   const app = Fastify({
-    logger: logger ?? { level: deps.config.logLevel.toLowerCase() },
+    logger: logger ?? appLogOptions(deps.config.logLevel),
     bodyLimit: limits.bodyLimitBytes,
     // Random request ids: they appear in error answers, and must not reveal traffic volume.
     genReqId: () => randomUUID(),

@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import sharp from 'sharp';
 import { buildApp } from '../app/app';
+import { appLogOptions } from '../app/log-options';
 import { createTaskClient } from '../client';
 import { openDatabase, type AppDatabase } from '../db/database';
 import { TestSmtpServer } from './helpers/smtp';
@@ -54,7 +55,7 @@ function captureLog() {
       done();
     },
   });
-  return { level: 'error', stream };
+  return appLogOptions('ERROR', stream);
 }
 
 interface Request {
@@ -271,7 +272,9 @@ test('an internal failure answers a generic 500 with the request id, and logs th
     expect(rest).toEqual({ error: 'Internal Server Error', message: 'something went wrong on our side; it has been logged under this request id' });
     expectNoInternals(response.body);
     const logged = serverLog.map((line) => JSON.parse(line)).find((entry) => entry.reqId === requestId);
-    expect(logged).toMatchObject({ level: 50, msg: 'request failed', err: { message: expect.any(String), stack: expect.any(String) } });
+    // The same line shape as the worker's (common/logger.ts): ISO time, level as a word.
+    expect(logged).toMatchObject({ level: 'ERROR', msg: 'request failed', err: { message: expect.any(String), stack: expect.any(String) } });
+    expect(new Date(logged.time).toISOString()).toBe(logged.time);
   } finally {
     await broken.close();
   }
