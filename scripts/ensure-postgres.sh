@@ -9,7 +9,10 @@
 # creates the test role and database only when absent. Runs unattended as root, as in CI.
 set -euo pipefail
 
-PORT="${QUIZ_PG_PORT:-55432}"
+# Below the kernel's range for outgoing connections and port-0 listeners (32768–60999 on Linux):
+# a port in that range can be held for a moment by any client socket or test server on the machine,
+# and the cluster then fails to start with "Address already in use".
+PORT="${QUIZ_PG_PORT:-25432}"
 CLUSTER="${QUIZ_PG_CLUSTER:-quiz}"
 DB_USER=quiz
 DB_PASSWORD=quiz
@@ -36,11 +39,17 @@ if [ -z "$(cluster_field 2)" ]; then
   log "creating cluster $VERSION/$CLUSTER on port $PORT"
   pg_createcluster "$VERSION" "$CLUSTER" --port "$PORT" >&2
 fi
-PORT="$(cluster_field 3)"
 if [ "$(cluster_field 4)" != online ]; then
+  # A cluster made by an earlier version of this script may sit on another port; move it while down.
+  if [ "$(cluster_field 3)" != "$PORT" ]; then
+    log "moving cluster $VERSION/$CLUSTER to port $PORT"
+    pg_conftool "$VERSION" "$CLUSTER" set port "$PORT"
+  fi
   log "starting cluster $VERSION/$CLUSTER on port $PORT"
   pg_ctlcluster "$VERSION" "$CLUSTER" start >&2
 fi
+# A running cluster keeps the port it has.
+PORT="$(cluster_field 3)"
 
 # Over the local socket as the postgres superuser (peer authentication); from / so psql never
 # complains that it cannot read the caller's working directory.
