@@ -15,11 +15,10 @@ import { writeCsv } from './helpers/csv';
 import { startWorkerProcess } from './helpers/worker-process';
 import { startWorld, testConfig, type World } from './helpers/world';
 import { TestSmtpServer } from './helpers/smtp';
+import { visibleCount } from './helpers/visibility';
 
-async function completedRuns(world: World, workflowId: string): Promise<number> {
-  const { count } = await world.client.temporal.workflow.count(`WorkflowId = "${workflowId}" AND ExecutionStatus = "Completed"`);
-  return count;
-}
+const completedRuns = (world: World, workflowId: string) =>
+  visibleCount(world.client.temporal, `WorkflowId = "${workflowId}" AND ExecutionStatus = "Completed"`, 1);
 
 test('a worker killed with SIGKILL mid-file: the next worker finishes it from the last heartbeat', async () => {
   const config = testConfig();

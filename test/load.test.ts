@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTaskClient, type TaskClient } from '../client';
 import { mapConcurrent } from './helpers/concurrency';
+import { visibleCount } from './helpers/visibility';
 import { testConfig } from './helpers/world';
 import { startWorkerProcess, type WorkerProcess } from './helpers/worker-process';
 
@@ -26,16 +27,6 @@ afterAll(async () => {
   await worker?.stop();
 });
 
-/** Visibility lags the results by a moment; give it a few seconds to count every execution. */
-async function completedCount(client: TaskClient, taskQueue: string): Promise<number> {
-  const query = `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Completed"`;
-  for (let tries = 0; ; tries++) {
-    const { count } = await client.temporal.workflow.count(query);
-    if (count >= BURST || tries === 50) return count;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 test(`a burst of ${BURST} tasks: all complete, each result right, none missing or duplicated`, async () => {
   const started = Date.now();
   const ids = Array.from({ length: BURST }, (_, i) => i);
@@ -48,7 +39,7 @@ test(`a burst of ${BURST} tasks: all complete, each result right, none missing o
 
   expect(results).toEqual(Array.from({ length: BURST }, (_, i) => i + 1_000_000));
   expect(new Set(handles.map((h) => h.id)).size).toBe(BURST);
-  expect(await completedCount(client, taskQueue)).toBe(BURST);
+  expect(await visibleCount(client.temporal, `TaskQueue = "${taskQueue}" AND ExecutionStatus = "Completed"`, BURST)).toBe(BURST);
 
   const peak = worker.peakRssMiB();
   console.log(
