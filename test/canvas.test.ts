@@ -13,6 +13,7 @@ import { simpleParser } from 'mailparser';
 import type { DownloadProcessNotifyInput, EmailEveryoneInput, FollowUpInput } from '../workflows/guide-workflows';
 import { TestHttpServer } from './helpers/http-server';
 import { startWorld, type World } from './helpers/world';
+import { waitFor } from './helpers/wait';
 
 let world: World;
 beforeAll(async () => {
@@ -45,16 +46,6 @@ async function outbox(of: World): Promise<{ to: string; text: string }[]> {
       return { to: [mail.to ?? []].flat().map((a) => a.text).join(', '), text: mail.text ?? '' };
     }),
   );
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 test('a chain runs its steps in order, each receiving the previous result as its first argument', async () => {
@@ -153,9 +144,9 @@ test('unknown tasks and arguments that do not fit are refused before anything st
 test('cancelling mid-chain revokes it: the running step is cancelled, later steps never start', async () => {
   const { processItem } = world.client.tasks;
   const handle = await chain(processItem.s('first', 10), processItem.s(30_000), processItem.s(10)).delay();
-  await until('the second step to run', async () => {
+  await waitFor('the second step to run', async () => {
     const pending = (await world.client.temporal.workflow.getHandle(handle.id).describe()).raw.pendingActivities ?? [];
-    return pending.length === 1 && (await scheduledTasks(handle)).length === 2 ? true : undefined;
+    return pending.length === 1 && (await scheduledTasks(handle)).length === 2;
   });
   await handle.cancel();
   await expect(handle.result()).rejects.toThrow(TaskRevokedError);
@@ -166,7 +157,7 @@ test('cancelling mid-chain revokes it: the running step is cancelled, later step
   expect(await scheduledTasks(handle)).toHaveLength(2);
   // The running step learnt of it through its heartbeat and stopped, long before its 30 s were up.
   const stopped = Date.now();
-  await until('the running step to stop', async () => (world.worker.worker.getStatus().numInFlightNonLocalActivities === 0 ? true : undefined));
+  await waitFor('the running step to stop', async () => world.worker.worker.getStatus().numInFlightNonLocalActivities === 0);
   expect(Date.now() - stopped).toBeLessThan(10_000);
 });
 
@@ -197,7 +188,7 @@ describe("the guide's \"don't block workers\": a durable timer instead of a slee
     const input: FollowUpInput = { first: processItem.s('now', 10).node, next: processItem.s('later', 10).node, delay: '3s' };
     const handle = await oneSlot.client.startWorkflow<[string, string]>('followUp', input);
     const workflow = oneSlot.client.temporal.workflow.getHandle(handle.id);
-    await until('the timer to start', async () => ((await eventTypes(handle)).includes('timerStartedEventAttributes') ? true : undefined));
+    await waitFor('the timer to start', async () => (await eventTypes(handle)).includes('timerStartedEventAttributes'));
 
     // Nothing is running for it, and the worker's only activity slot serves another task meanwhile.
     expect((await workflow.describe()).raw.pendingActivities ?? []).toHaveLength(0);

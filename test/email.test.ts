@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createTaskClient, TaskFailedError } from '../client';
 import { startWorld, type World } from './helpers/world';
 import { TestSmtpServer } from './helpers/smtp';
+import { waitFor } from './helpers/wait';
 
 const fastRetries = { defaultRetryDelay: '200ms' } as const;
 
@@ -72,7 +73,7 @@ describe('over SMTP', () => {
     const patient = await createTaskClient({ config: world.config, taskQueue: world.worker.taskQueue, policies: { sendWelcomeEmail: { defaultRetryDelay: '3s' } } });
     try {
       const handle = await patient.tasks.sendWelcomeEmail.delay('patient@example.com');
-      await waitFor(async () => (await handle.status()) === 'RETRY');
+      await waitFor('the first attempt to fail', async () => (await handle.status()) === 'RETRY');
       expect((await handle.progress()).attempt).toBe(2);
       await handle.result();
       expect(await handle.status()).toBe('SUCCESS');
@@ -129,10 +130,3 @@ describe('without SMTP_URL', () => {
   });
 });
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}

@@ -6,11 +6,10 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { defaultPayloadConverter } from '@temporalio/common';
-import type { FileCheckpoint } from '../activities/file-summary';
 import { createTaskClient } from '../client';
 import { freePort, startDevServer, type DevServer } from '../dev/dev-server';
 import { TEST_ENV, testOutputDir } from './setup/test-environment';
+import { checkpointPastStart } from './helpers/checkpoint';
 import { writeCsv } from './helpers/csv';
 import { startWorkerProcess } from './helpers/worker-process';
 import { startWorld, testConfig, type World } from './helpers/world';
@@ -33,21 +32,14 @@ test('a worker killed with SIGKILL mid-file: the next worker finishes it from th
     await first.ready;
     const handle = await client.tasks.processLargeFile.delay('big.csv');
     const workflow = client.temporal.workflow.getHandle(handle.id);
-    let checkpoint: FileCheckpoint | undefined;
-    for (let deadline = Date.now() + 60_000; !(checkpoint && checkpoint.scan.offset > 0); ) {
-      if (Date.now() > deadline) throw new Error('no heartbeat checkpoint within 60 s');
-      const [pending] = (await workflow.describe()).raw.pendingActivities ?? [];
-      const payload = pending?.heartbeatDetails?.payloads?.[0];
-      checkpoint = payload ? defaultPayloadConverter.fromPayload<FileCheckpoint>(payload) : undefined;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    const checkpoint = await checkpointPastStart(client.temporal, handle.id, 60_000);
     await first.stop('SIGKILL');
     second = startWorkerProcess(config, taskQueue);
 
     const summary = await handle.result();
     expect(summary.bytes).toBe(written.bytes);
     expect(summary.sha256).toBe(written.sha256);
-    expect(summary.resumedFromOffset).toBeGreaterThanOrEqual(checkpoint!.scan.offset);
+    expect(summary.resumedFromOffset).toBeGreaterThanOrEqual(checkpoint.scan.offset);
     const { events } = await workflow.fetchHistory();
     expect(events!.find((e) => e.activityTaskStartedEventAttributes)!.activityTaskStartedEventAttributes!.attempt).toBeGreaterThanOrEqual(2);
   } finally {

@@ -6,16 +6,17 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, readlink, symlink, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { defaultPayloadConverter } from '@temporalio/common';
 import { FileScanner, type ScanSummary } from '../activities/file-scanner';
-import type { FileCheckpoint, FileSummary } from '../activities/file-summary';
+import type { FileSummary } from '../activities/file-summary';
 import { createTaskClient } from '../client';
 import { createQuizWorker } from '../workers/worker';
 import { workflowBundlePath } from './setup/test-environment';
+import { checkpointPastStart } from './helpers/checkpoint';
 import { writeCsv } from './helpers/csv';
 import { TestHttpServer } from './helpers/http-server';
 import { startWorld, type World } from './helpers/world';
 import { failure } from './helpers/failure';
+import { waitFor } from './helpers/wait';
 
 const MiB = 1024 * 1024;
 const fast = { defaultRetryDelay: '200ms' } as const;
@@ -150,7 +151,7 @@ describe('processLargeFile', () => {
       expect(error.message).toBe('soft time limit of 1s exceeded; the task stopped and cleaned up');
       expect(Date.now() - started).toBeLessThan(5000);
       // The worker runs in this process: none of its open files may still be the big one.
-      await waitFor(async () => !(await openFiles()).includes(big));
+      await waitFor('the file to be closed', async () => !(await openFiles()).includes(big), 5000);
       expect((await readdir(dataDir)).filter((name) => name.includes('huge'))).toEqual(['huge.bin']);
     } finally {
       await client.close();
@@ -243,14 +244,6 @@ async function openFiles(): Promise<string[]> {
   return Promise.all(fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe('processLargeFile across workers', () => {
   test('a worker stopped mid-file: the next worker resumes from the last checkpoint', async () => {
     // A world of its own: its worker is stopped on purpose.
@@ -262,20 +255,14 @@ describe('processLargeFile across workers', () => {
       const written = writeCsv(path.join(config.paths.dataDir, 'big.csv'), rows);
       const handle = await client.tasks.processLargeFile.delay('big.csv');
       const workflow = client.temporal.workflow.getHandle(handle.id);
-      let checkpoint: FileCheckpoint | undefined;
-      await waitFor(async () => {
-        const [pending] = (await workflow.describe()).raw.pendingActivities ?? [];
-        const payload = pending?.heartbeatDetails?.payloads?.[0];
-        checkpoint = payload ? defaultPayloadConverter.fromPayload<FileCheckpoint>(payload) : undefined;
-        return (checkpoint?.scan.offset ?? 0) > 0;
-      }, 30_000);
+      const checkpoint = await checkpointPastStart(client.temporal, handle.id, 30_000);
       await stopped.worker.shutdown();
 
       const next = await createQuizWorker({ config, taskQueue: stopped.worker.taskQueue, workflowBundle: { codePath: workflowBundlePath() } });
       const running = next.run();
       try {
         const summary = await handle.result();
-        expect(summary.resumedFromOffset).toBeGreaterThanOrEqual(checkpoint!.scan.offset);
+        expect(summary.resumedFromOffset).toBeGreaterThanOrEqual(checkpoint.scan.offset);
         expect(summary.resumedFromOffset).toBeLessThan(written.bytes);
         expectSummaryOf(summary, rows, written);
         const { events } = await workflow.fetchHistory();

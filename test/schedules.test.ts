@@ -4,7 +4,6 @@
  * is touched, and runs that really happen. Each test works under its own id prefix.
  */
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { CronExpressionParser } from 'cron-parser';
 import { openDatabase } from '../db/database';
@@ -28,6 +27,7 @@ import {
   type ScheduleTable,
 } from '../schedules';
 import { startWorld, testConfig, type World } from './helpers/world';
+import { waitFor } from './helpers/wait';
 
 // A zone with a half-hour offset and no daylight saving: a wrong zone cannot pass by accident.
 const ZONE = 'Asia/Kolkata';
@@ -62,16 +62,6 @@ function nextWallClock(zone: string, matches: (clock: { weekday: string; hour: n
     const parts = Object.fromEntries(format.formatToParts(t).map((part) => [part.type, part.value]));
     if (matches({ weekday: parts.weekday, hour: Number(parts.hour), minute: Number(parts.minute) })) return new Date(t);
   }
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await sleep(250);
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 /**
